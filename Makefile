@@ -1,0 +1,50 @@
+# Contract Monitor: every task is a target. `make run` and `make test` are all a newcomer needs.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+DB ?= $(or $(CONTRACT_MONITOR_DB),data/warehouse.duckdb)
+PORT ?= 8501
+
+.PHONY: run test lint format build sample clean help
+
+help:
+	@echo "make run     set up .venv, build the sample database if absent, start the app"
+	@echo "make test    lint and run every test"
+	@echo "make build   rebuild the database from sample_data/ (atomic)"
+	@echo "make sample  regenerate the synthetic CSVs in sample_data/ (seeded)"
+	@echo "make format  format the code with ruff"
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@
+
+$(DB): | $(VENV)/.installed
+	$(BIN)/contract-monitor build --db $(DB)
+
+run: $(VENV)/.installed $(DB)
+	CONTRACT_MONITOR_DB=$(DB) $(BIN)/streamlit run streamlit_app.py \
+		--server.address 127.0.0.1 --server.port $(PORT) --browser.gatherUsageStats false
+
+build: $(VENV)/.installed
+	$(BIN)/contract-monitor build --db $(DB)
+
+sample: $(VENV)/.installed
+	$(BIN)/contract-monitor generate-sample --out sample_data
+
+lint: $(VENV)/.installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(VENV)/.installed
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+test: lint
+	$(BIN)/python -m pytest
+
+clean:
+	rm -rf $(VENV) data artifacts .pytest_cache .ruff_cache

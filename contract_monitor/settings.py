@@ -1,0 +1,27 @@
+"""Every setting in one place. Values come from the environment, with defaults for a checkout."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+QUERIES_DIR = PROJECT_ROOT / "queries"
+SAMPLE_DATA_DIR = PROJECT_ROOT / "sample_data"
+SHARED_DATA_DIR = PROJECT_ROOT.parent / "shared" / "data"
+
+# Layers in build order: staging and intermediate become views, marts become tables.
+LAYERS = ("staging", "intermediate", "marts")
+MATERIALISED_LAYERS = ("marts",)
+CHECKS_DIR = QUERIES_DIR / "checks"
+
+DEFAULT_DB = PROJECT_ROOT / "data" / "warehouse.duckdb"
+
+
+def db_path() -> Path:
+    """The DuckDB file used by the CLI and the app: CONTRACT_MONITOR_DB, or data/warehouse.duckdb."""
+    value = os.environ.get("CONTRACT_MONITOR_DB")
+    if not value:
+        return DEFAULT_DB
+    path = Path(value)
+    return path if path.is_absolute() else Path.cwd() / path

@@ -1,0 +1,78 @@
+"""Build the DuckDB warehouse atomically, and open it.
+
+A build writes a new database file beside the target and swaps it in with one
+rename only when everything loaded, every model was created and every data test
+passed. A failed build leaves the previous database exactly as it was.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+import duckdb
+
+from . import __version__, loader, models, settings
+
+
+class BuildError(Exception):
+    pass
+
+
+def _remove(path: Path) -> None:
+    for candidate in (path, path.with_name(path.name + ".wal")):
+        candidate.unlink(missing_ok=True)
+
+
+def build(
+    data_dir: Path = settings.SAMPLE_DATA_DIR,
+    db_path: Path | None = None,
+    progress: Callable[[str], None] = lambda _m: None,
+) -> dict[str, int]:
+    """Load ``data_dir`` and (re)create every view into ``db_path``; returns raw row counts."""
+    db_path = Path(db_path or settings.db_path())
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    temp = db_path.with_name(f"{db_path.name}.building-{os.getpid()}")
+    _remove(temp)
+    try:
+        con = duckdb.connect(str(temp))
+        try:
+            progress(f"loading CSV files from {data_dir}")
+            counts = loader.load_directory(con, Path(data_dir), progress=progress)
+            created = models.create_all(con, progress=progress)
+            failures = models.run_checks(con)
+            if failures:
+                lines = [f"{len(failures)} data test(s) in queries/checks/ returned rows:"]
+                for name, rows in failures.items():
+                    lines.append(f"  - {name}: e.g. {rows[0]}")
+                raise BuildError("\n".join(lines))
+            con.execute(
+                """
+                create or replace table build_info as
+                select ? as built_at, ? as data_dir, ? as app_version, ? as duckdb_version, ? as models
+                """,
+                [
+                    dt.datetime.now(dt.UTC).replace(microsecond=0),
+                    str(data_dir),
+                    __version__,
+                    duckdb.__version__,
+                    len(created),
+                ],
+            )
+            con.execute("checkpoint")
+        finally:
+            con.close()
+        os.replace(temp, db_path)
+        progress(f"built {db_path} ({len(created)} views and marts)")
+        return counts
+    finally:
+        _remove(temp)
+
+
+def connect(db_path: Path | None = None, read_only: bool = True) -> duckdb.DuckDBPyConnection:
+    db_path = Path(db_path or settings.db_path())
+    if not db_path.is_file():
+        raise FileNotFoundError(f"No database at {db_path}. Build it with: contract-monitor build --db {db_path}")
+    return duckdb.connect(str(db_path), read_only=read_only)

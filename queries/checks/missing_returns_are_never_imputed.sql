@@ -1,0 +1,4 @@
+-- returns: KPI-months rated No return that carry a value, or without a value but rated anything else
+select contract_id, kpi_code, month, value, rating
+from kpi_status
+where (rating = 'No return') <> (value is null)

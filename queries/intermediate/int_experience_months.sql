@@ -1,0 +1,10 @@
+-- grain: one row per contract and month with a survey return (all measures pooled)
+select
+    contract_id,
+    month,
+    count(*) as measures,
+    sum(respondents) as respondents,
+    sum(positive) as positive
+from stg_experience_measures
+where respondents is not null
+group by contract_id, month

@@ -1,0 +1,63 @@
+-- grain: one row per contract, month and scorecard domain or KPI whose rating changed since the previous month
+with domain_ratings as (
+    select
+        contract_id,
+        month,
+        'domain' as item_type,
+        scope as item_code,
+        upper(scope[1]) || replace(scope[2:], '_', ' ') as item_name,
+        rating
+    from int_domain_ratings
+),
+
+kpi_ratings as (
+    select contract_id, month, 'kpi' as item_type, kpi_code as item_code, kpi_name as item_name, rating
+    from int_kpi_rated
+),
+
+ratings as (
+    select * from domain_ratings
+    union all
+    select * from kpi_ratings
+),
+
+compared as (
+    select
+        now.contract_id,
+        now.month,
+        now.item_type,
+        now.item_code,
+        now.item_name,
+        before.rating as previous_rating,
+        now.rating,
+        sb.points as previous_points,
+        sn.points as points
+    from ratings as now
+    inner join ratings as before
+        on before.contract_id = now.contract_id
+        and before.item_type = now.item_type
+        and before.item_code = now.item_code
+        and before.month = now.month - interval 1 month
+    inner join stg_rating_scale as sn on sn.rating = now.rating
+    inner join stg_rating_scale as sb on sb.rating = before.rating
+    where now.rating <> before.rating
+)
+
+select
+    c.contract_id,
+    t.title,
+    c.month,
+    c.item_type,
+    c.item_code,
+    c.item_name,
+    c.previous_rating,
+    c.rating,
+    case
+        when c.points is null then 'no rating now'
+        when c.previous_points is null then 'rated again'
+        when c.points > c.previous_points then 'improved'
+        else 'declined'
+    end as direction,
+    c.item_name || ': ' || c.previous_rating || ' → ' || c.rating as summary
+from compared as c
+inner join stg_contracts as t using (contract_id)

@@ -1,0 +1,54 @@
+-- grain: one row per contract: its scorecard in its latest reporting month, with alerts and changes since the month before
+with latest as (
+    select * from contract_month where is_contract_latest
+),
+
+changes as (
+    select
+        contract_id,
+        month,
+        count(*) as changes_since_last_month,
+        count(*) filter (where direction = 'improved') as improvements,
+        count(*) filter (where direction = 'declined') as declines
+    from month_changes
+    group by contract_id, month
+),
+
+missing_12m as (
+    select contract_id, count(*) filter (where kpi_return_status <> 'received') as months_with_missing_returns_12m
+    from contract_month as cm
+    where cm.month > (select max(month) from contract_month where contract_id = cm.contract_id) - interval 12 month
+    group by contract_id
+)
+
+select
+    l.contract_id,
+    l.title,
+    l.provider,
+    l.service_area,
+    l.contracting_model,
+    l.contract_manager,
+    l.local_authority,
+    l.month as as_of_month,
+    l.is_latest as is_current,
+    l.outcomes_rating,
+    l.experience_rating,
+    l.voice_rating,
+    l.relationships_rating,
+    l.cost_rating,
+    l.relationship_diverges,
+    l.domains_needing_attention,
+    l.unit_of_delivery,
+    l.unit_cost_gbp,
+    l.cost_per_outcome_12m_gbp,
+    l.kpi_return_status,
+    w.contract_id is not null as watermelon_alert,
+    w.alert as watermelon_reason,
+    coalesce(ch.changes_since_last_month, 0) as changes_since_last_month,
+    coalesce(ch.improvements, 0) as improvements,
+    coalesce(ch.declines, 0) as declines,
+    m.months_with_missing_returns_12m
+from latest as l
+left join watermelon_alerts as w using (contract_id, month)
+left join changes as ch using (contract_id, month)
+left join missing_12m as m using (contract_id)

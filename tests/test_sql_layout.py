@@ -1,0 +1,98 @@
+"""Every SQL file becomes a view named after its file, layered and documented as the README says."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from contract_monitor import models, settings
+
+MODELS = models.discover()
+
+
+def test_every_sql_file_becomes_a_view_or_mart_named_after_it(fx):
+    objects = dict(
+        fx.execute(
+            "select view_name, 'view' from duckdb_views() where not internal and schema_name='main' "
+            "union all select table_name, 'table' from duckdb_tables() where schema_name='main'"
+        ).fetchall()
+    )
+    for model in MODELS:
+        expected = "table" if model.layer == "marts" else "view"
+        assert objects.get(model.name) == expected, f"{model.path} should be a {expected} named {model.name}"
+
+
+def test_layers_use_their_prefixes():
+    for model in MODELS:
+        prefix = {"staging": "stg_", "intermediate": "int_"}.get(model.layer)
+        if prefix:
+            assert model.name.startswith(prefix), model.path
+        else:
+            assert not model.name.startswith(("stg_", "int_")), model.path
+
+
+@pytest.mark.parametrize("model", MODELS, ids=lambda m: m.name)
+def test_every_model_states_its_grain_on_line_one(model):
+    assert model.grain.startswith("grain: one row per"), f"{model.path} line 1 must be '-- grain: one row per ...'"
+
+
+@pytest.mark.parametrize("model", MODELS, ids=lambda m: m.name)
+def test_sql_is_lowercase(model):
+    code = re.sub(r"'[^']*'|--[^\n]*", "", model.sql)
+    shouting = re.findall(r"\b(SELECT|FROM|WHERE|JOIN|GROUP BY|WITH|AS)\b", code)
+    assert not shouting, f"{model.path}: {shouting[:3]}"
+
+
+def test_staging_reads_only_raw_tables_and_marts_read_no_raw_tables():
+    for model in MODELS:
+        reads_raw = "raw." in model.sql
+        assert reads_raw == (model.layer == "staging"), model.path
+
+
+def test_views_are_created_after_what_they_read():
+    order = [m.name for m in models.build_order(MODELS)]
+    names = set(order)
+    for model in MODELS:
+        for dep in models.dependencies(model, names):
+            assert order.index(dep) < order.index(model.name)
+
+
+def test_a_dependency_cycle_is_reported(tmp_path: Path):
+    a = models.Model("int_a", "intermediate", tmp_path / "int_a.sql", "-- grain: x\nselect * from int_b")
+    b = models.Model("int_b", "intermediate", tmp_path / "int_b.sql", "-- grain: x\nselect * from int_a")
+    with pytest.raises(models.ModelError, match="circular"):
+        models.build_order([a, b])
+
+
+def test_a_broken_model_names_its_file(tmp_path: Path):
+    bad = models.Model(
+        "int_bad",
+        "intermediate",
+        settings.QUERIES_DIR / "intermediate" / "int_bad.sql",
+        "-- grain: x\nselect no_such_column from no_such_table",
+    )
+    with pytest.raises(models.ModelError, match="queries/intermediate/int_bad.sql"):
+        models.create_all(duckdb.connect(), [bad])
+
+
+def test_every_view_is_exercised_by_a_test():
+    tests_text = "\n".join(
+        p.read_text() for p in Path(__file__).parent.glob("test_*.py") if p.name != Path(__file__).name
+    )
+    untested = [m.name for m in MODELS if m.name not in tests_text]
+    assert not untested, f"views with no test naming them: {untested}"
+
+
+@pytest.mark.parametrize("name", [n for n, _ in models.checks()])
+def test_data_check_returns_no_rows_on_the_fixture(fx, name):
+    sql = dict(models.checks())[name]
+    assert fx.execute(sql).fetchall() == []
+
+
+@pytest.mark.parametrize("name", [n for n, _ in models.checks()])
+def test_data_check_returns_no_rows_on_the_sample(sample, name):
+    sql = dict(models.checks())[name]
+    assert sample.execute(sql).fetchall() == []

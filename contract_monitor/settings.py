@@ -14,6 +14,7 @@ SHARED_DATA_DIR = PROJECT_ROOT.parent / "shared" / "data"
 LAYERS = ("staging", "intermediate", "marts")
 MATERIALISED_LAYERS = ("marts",)
 CHECKS_DIR = QUERIES_DIR / "checks"
+RECORDS_DDL_DIR = QUERIES_DIR / "records"
 
 DEFAULT_DB = PROJECT_ROOT / "data" / "warehouse.duckdb"
 
@@ -25,3 +26,13 @@ def db_path() -> Path:
         return DEFAULT_DB
     path = Path(value)
     return path if path.is_absolute() else Path.cwd() / path
+
+
+def records_db_path(warehouse: Path | None = None) -> Path:
+    """The records store (what people record through the product): CONTRACT_MONITOR_RECORDS_DB,
+    or records.duckdb beside the warehouse file."""
+    value = os.environ.get("CONTRACT_MONITOR_RECORDS_DB")
+    if value:
+        path = Path(value)
+        return path if path.is_absolute() else Path.cwd() / path
+    return (warehouse or db_path()).with_name("records.duckdb")

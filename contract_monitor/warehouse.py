@@ -14,11 +14,16 @@ from pathlib import Path
 
 import duckdb
 
-from . import __version__, loader, models, settings
+from . import __version__, loader, models, records, settings
 
 
 class BuildError(Exception):
     pass
+
+
+# Python steps that derive tables from the loaded data before the SQL models run
+# (e.g. tagging comments with themes). Each takes the connection and a progress callback.
+ENRICHMENTS: list[Callable[[duckdb.DuckDBPyConnection, Callable[[str], None]], None]] = []
 
 
 def _remove(path: Path) -> None:
@@ -30,9 +35,14 @@ def build(
     data_dir: Path = settings.SAMPLE_DATA_DIR,
     db_path: Path | None = None,
     progress: Callable[[str], None] = lambda _m: None,
+    records_path: Path | None = None,
 ) -> dict[str, int]:
-    """Load ``data_dir`` and (re)create every view into ``db_path``; returns raw row counts."""
+    """Load ``data_dir`` and the records store, and (re)create every view into ``db_path``.
+
+    Returns raw row counts. The records store defaults to records.duckdb beside ``db_path``.
+    """
     db_path = Path(db_path or settings.db_path())
+    records_path = Path(records_path or settings.records_db_path(db_path))
     db_path.parent.mkdir(parents=True, exist_ok=True)
     temp = db_path.with_name(f"{db_path.name}.building-{os.getpid()}")
     _remove(temp)
@@ -41,6 +51,10 @@ def build(
         try:
             progress(f"loading CSV files from {data_dir}")
             counts = loader.load_directory(con, Path(data_dir), progress=progress)
+            for table, rows in records.copy_into_warehouse(con, records_path).items():
+                progress(f"copied records table {table}: {rows:,} rows")
+            for enrich in ENRICHMENTS:
+                enrich(con, progress)
             created = models.create_all(con, progress=progress)
             failures = models.run_checks(con)
             if failures:

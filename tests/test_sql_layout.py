@@ -46,10 +46,13 @@ def test_sql_is_lowercase(model):
     assert not shouting, f"{model.path}: {shouting[:3]}"
 
 
-def test_staging_reads_only_raw_tables_and_marts_read_no_raw_tables():
+def test_only_staging_reads_raw_and_records_tables():
     for model in MODELS:
-        reads_raw = "raw." in model.sql
-        assert reads_raw == (model.layer == "staging"), model.path
+        reads_sources = "raw." in model.sql or "rec." in model.sql
+        if model.layer == "staging":
+            assert reads_sources, model.path
+        else:
+            assert not reads_sources, model.path
 
 
 def test_views_are_created_after_what_they_read():

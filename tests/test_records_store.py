@@ -1,0 +1,46 @@
+"""What people record (the records store) survives rebuilds and reaches the warehouse as rec.* tables."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from contract_monitor import records, settings, warehouse
+
+
+@pytest.fixture
+def ddl(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    folder = tmp_path / "records_ddl"
+    folder.mkdir()
+    (folder / "notes.sql").write_text("create table if not exists notes (note_id integer, body varchar)")
+    monkeypatch.setattr(settings, "RECORDS_DDL_DIR", folder)
+    return folder
+
+
+def test_records_are_copied_into_every_build(ddl, fixture_dir: Path, tmp_path: Path):
+    store = tmp_path / "records.duckdb"
+    with records.connect(store) as con:
+        con.execute("insert into notes values (1, 'agreed an improvement plan')")
+    db = tmp_path / "warehouse.duckdb"
+    for _ in range(2):  # a rebuild keeps what was recorded
+        warehouse.build(fixture_dir, db, records_path=store)
+        con = duckdb.connect(str(db), read_only=True)
+        assert con.execute("select * from rec.notes").fetchall() == [(1, "agreed an improvement plan")]
+        con.close()
+
+
+def test_a_build_without_a_records_store_has_empty_record_tables(ddl, fixture_dir: Path, tmp_path: Path):
+    db = tmp_path / "warehouse.duckdb"
+    warehouse.build(fixture_dir, db, records_path=tmp_path / "absent.duckdb")
+    con = duckdb.connect(str(db), read_only=True)
+    assert con.execute("select count(*) from rec.notes").fetchone()[0] == 0
+    assert not (tmp_path / "absent.duckdb").exists()
+
+
+def test_records_store_defaults_to_beside_the_warehouse(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.delenv("CONTRACT_MONITOR_RECORDS_DB", raising=False)
+    assert settings.records_db_path(tmp_path / "w.duckdb") == tmp_path / "records.duckdb"
+    monkeypatch.setenv("CONTRACT_MONITOR_RECORDS_DB", str(tmp_path / "elsewhere.duckdb"))
+    assert settings.records_db_path(tmp_path / "w.duckdb") == tmp_path / "elsewhere.duckdb"

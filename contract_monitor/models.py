@@ -95,23 +95,36 @@ def create_all(
     con: duckdb.DuckDBPyConnection,
     models: list[Model] | None = None,
     progress: Callable[[str], None] = lambda _m: None,
+    after_staging: Callable[[duckdb.DuckDBPyConnection], None] | None = None,
 ) -> list[Model]:
+    """Create every model in dependency order. ``after_staging`` runs once the staging views
+    exist and before anything else, for Python steps that derive tables from them."""
     for path in macros():
         try:
             con.execute(path.read_text(encoding="utf-8"))
         except duckdb.Error as exc:
             raise ModelError(f"queries/macros/{path.name}: {exc}") from exc
-    models = build_order(models if models is not None else discover())
-    for model in models:
-        kind = "table" if model.materialised else "view"
-        try:
-            con.execute(f"create or replace {kind} {model.name} as\n{model.sql}")
-        except duckdb.Error as exc:
-            raise ModelError(f"{model.path.relative_to(model.path.parents[2])}: {exc}") from exc
-        if model.materialised:
-            rows = con.execute(f"select count(*) from {model.name}").fetchone()[0]
-            progress(f"built mart {model.name}: {rows:,} rows")
-    return models
+    ordered = build_order(models if models is not None else discover())
+    staging = [m for m in ordered if m.layer == "staging"]
+    rest = [m for m in ordered if m.layer != "staging"]
+    for model in staging:
+        _create(con, model, progress)
+    if after_staging is not None:
+        after_staging(con)
+    for model in rest:
+        _create(con, model, progress)
+    return ordered
+
+
+def _create(con: duckdb.DuckDBPyConnection, model: Model, progress: Callable[[str], None]) -> None:
+    kind = "table" if model.materialised else "view"
+    try:
+        con.execute(f"create or replace {kind} {model.name} as\n{model.sql}")
+    except duckdb.Error as exc:
+        raise ModelError(f"{model.path.relative_to(model.path.parents[2])}: {exc}") from exc
+    if model.materialised:
+        rows = con.execute(f"select count(*) from {model.name}").fetchone()[0]
+        progress(f"built mart {model.name}: {rows:,} rows")
 
 
 def checks(queries_dir: Path = settings.QUERIES_DIR) -> list[tuple[str, str]]:

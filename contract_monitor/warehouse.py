@@ -21,8 +21,9 @@ class BuildError(Exception):
     pass
 
 
-# Python steps that derive tables from the loaded data before the SQL models run
-# (e.g. tagging comments with themes). Each takes the connection and a progress callback.
+# Python steps that derive tables once the staging views exist and before the intermediate
+# views and marts are created (e.g. tagging comments with themes). Each takes the connection
+# and a progress callback, and writes its tables into the ``enriched`` schema.
 ENRICHMENTS: list[Callable[[duckdb.DuckDBPyConnection, Callable[[str], None]], None]] = []
 
 
@@ -53,9 +54,13 @@ def build(
             counts = loader.load_directory(con, Path(data_dir), progress=progress)
             for table, rows in records.copy_into_warehouse(con, records_path).items():
                 progress(f"copied records table {table}: {rows:,} rows")
-            for enrich in ENRICHMENTS:
-                enrich(con, progress)
-            created = models.create_all(con, progress=progress)
+
+            def enrich_all(con: duckdb.DuckDBPyConnection) -> None:
+                con.execute("create schema if not exists enriched")
+                for enrich in ENRICHMENTS:
+                    enrich(con, progress)
+
+            created = models.create_all(con, progress=progress, after_staging=enrich_all)
             failures = models.run_checks(con)
             if failures:
                 lines = [f"{len(failures)} data test(s) in queries/checks/ returned rows:"]

@@ -49,6 +49,7 @@ def build(
     _remove(temp)
     try:
         con = duckdb.connect(str(temp))
+        con.execute("set enable_progress_bar = false")
         try:
             progress(f"loading CSV files from {data_dir}")
             counts = loader.load_directory(con, Path(data_dir), progress=progress)

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from fixture_data import FEEDBACK
 
 from contract_monitor import records, settings, warehouse
 
@@ -44,3 +45,20 @@ def test_records_store_defaults_to_beside_the_warehouse(tmp_path: Path, monkeypa
     assert settings.records_db_path(tmp_path / "w.duckdb") == tmp_path / "records.duckdb"
     monkeypatch.setenv("CONTRACT_MONITOR_RECORDS_DB", str(tmp_path / "elsewhere.duckdb"))
     assert settings.records_db_path(tmp_path / "w.duckdb") == tmp_path / "elsewhere.duckdb"
+
+
+def test_enrichment_steps_run_between_staging_and_the_views_that_read_them(
+    fixture_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    seen = []
+
+    def count_comments(con, progress):
+        seen.append(con.execute("select count(*) from stg_narrative_feedback").fetchone()[0])
+        con.execute("create table enriched.comment_count as select count(*) as n from stg_narrative_feedback")
+
+    monkeypatch.setattr(warehouse, "ENRICHMENTS", [count_comments])
+    db = tmp_path / "warehouse.duckdb"
+    warehouse.build(fixture_dir, db, records_path=tmp_path / "none.duckdb")
+    con = duckdb.connect(str(db), read_only=True)
+    assert seen == [len(FEEDBACK)]
+    assert con.execute("select n from enriched.comment_count").fetchone()[0] == len(FEEDBACK)

@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 DB ?= $(or $(CONTRACT_MONITOR_DB),data/warehouse.duckdb)
 PORT ?= 8501
 
-.PHONY: run test lint format build sample clean help
+.PHONY: run test lint format build sample bench clean help
 
 help:
 	@echo "make run     set up .venv, build the sample database if absent, start the app"
@@ -13,6 +13,7 @@ help:
 	@echo "make build   rebuild the database from sample_data/ (atomic)"
 	@echo "make sample  regenerate the synthetic CSVs in sample_data/ (seeded)"
 	@echo "make format  format the code with ruff"
+	@echo "make bench   benchmark at S, M and L scale; writes docs/benchmarks.md (long: L takes a while)"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -45,6 +46,9 @@ format: $(VENV)/.installed
 
 test: lint
 	$(BIN)/python -m pytest
+
+bench: $(VENV)/.installed
+	$(BIN)/contract-monitor bench --scale $(or $(SCALES),S,M,L) --docs docs/benchmarks.md
 
 clean:
 	rm -rf $(VENV) data artifacts .pytest_cache .ruff_cache

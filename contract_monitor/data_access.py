@@ -8,6 +8,8 @@ picked up on the next rerun without restarting the app.
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
@@ -24,7 +26,15 @@ def _db_state() -> tuple[str, float]:
 
 @st.cache_resource(max_entries=2, show_spinner=False)
 def _connection(path: str, mtime: float) -> duckdb.DuckDBPyConnection:
-    return warehouse.connect(Path(path), read_only=True)
+    """The warehouse attached read-only to an in-memory DuckDB of its own. ``duckdb.connect(path)``
+    would share one database instance per path within the process, and keep serving the old file
+    after a rebuild (e.g. after an approval on the Approve comments page) swapped in a new one."""
+    if not Path(path).is_file():
+        warehouse.connect(Path(path), read_only=True)  # raises the "build it with" message
+    con = duckdb.connect()
+    quoted = path.replace("'", "''")
+    con.execute(f"attach '{quoted}' as warehouse (read_only)")
+    return con
 
 
 def database_exists() -> bool:
@@ -35,6 +45,7 @@ def _query(sql: str, params: list | None = None) -> pd.DataFrame:
     path, mtime = _db_state()
     con = _connection(path, mtime).cursor()
     try:
+        con.execute("use warehouse")  # each cursor starts in the in-memory catalog
         return con.execute(sql, params or []).df()
     finally:
         con.close()
@@ -57,3 +68,212 @@ def portfolio_overview() -> pd.DataFrame:
 def rating_legend() -> pd.DataFrame:
     """Mart: rating_legend (queries/marts/rating_legend.sql)."""
     return read("select * from rating_legend order by sort_order")
+
+
+# --- dashboard pages (portfolio, contract, voices) ---------------------------------------------
+
+
+def latest_month_changes() -> pd.DataFrame:
+    """Mart: month_changes (queries/marts/month_changes.sql), for each contract's latest month
+    (portfolio_overview.as_of_month): what changed since the month before."""
+    return read(
+        "select mc.* from month_changes as mc"
+        " inner join portfolio_overview as p on p.contract_id = mc.contract_id and p.as_of_month = mc.month"
+        " order by mc.contract_id, mc.item_type, mc.item_name"
+    )
+
+
+def contract_months(contract_id: str) -> pd.DataFrame:
+    """Mart: contract_month (queries/marts/contract_month.sql): one contract's scorecard, month by month."""
+    return read("select * from contract_month where contract_id = ? order by month", contract_id)
+
+
+def kpi_status(contract_id: str) -> pd.DataFrame:
+    """Mart: kpi_status (queries/marts/kpi_status.sql): one contract's KPIs, month by month."""
+    return read("select * from kpi_status where contract_id = ? order by kpi_code, month", contract_id)
+
+
+def experience_measures(contract_id: str) -> pd.DataFrame:
+    """Mart: experience_measure_month (queries/marts/experience_measure_month.sql)."""
+    return read("select * from experience_measure_month where contract_id = ? order by month, measure", contract_id)
+
+
+def relationship_pulse(contract_id: str) -> pd.DataFrame:
+    """Mart: relationship_pulse_quarterly (queries/marts/relationship_pulse_quarterly.sql)."""
+    return read(
+        "select * from relationship_pulse_quarterly where contract_id = ? order by quarter_start, respondent_side",
+        contract_id,
+    )
+
+
+def comments(contract_id: str | None = None) -> pd.DataFrame:
+    """Mart: feedback (queries/marts/feedback.sql): every comment, or one contract's; newest first.
+    Contract managers' view: a board-facing view must keep only ``shareable_with_board`` rows."""
+    if contract_id is None:
+        return read("select * from feedback order by received_date desc, feedback_id")
+    return read("select * from feedback where contract_id = ? order by received_date desc, feedback_id", contract_id)
+
+
+def returns_status(month=None) -> pd.DataFrame:
+    """Mart: returns_status (queries/marts/returns_status.sql): each contract's return for a month (default: latest)."""
+    if month is None:
+        return read(
+            "select * from returns_status where month = (select max(month) from returns_status) order by contract_id"
+        )
+    return read("select * from returns_status where month = ? order by contract_id", month)
+
+
+def return_months() -> pd.DataFrame:
+    """Mart: returns_status (queries/marts/returns_status.sql): counts of each return state per month, newest first."""
+    return read(
+        "select month, return_status, count(*) as contracts from returns_status group by all order by month desc, 2"
+    )
+
+
+def import_log() -> pd.DataFrame:
+    """Mart: import_log (queries/marts/import_log.sql): every imported file, newest first."""
+    return read("select * from import_log order by imported_at desc, source_file")
+
+
+def return_revisions() -> pd.DataFrame:
+    """Mart: return_revisions (queries/marts/return_revisions.sql): every revision of every imported return."""
+    return read("select * from return_revisions order by imported_at desc, contract_id, month, return_table")
+
+
+def import_notes(source_sha256: str) -> pd.DataFrame:
+    """Mart: import_notes (queries/marts/import_notes.sql): values one import normalised, with file/sheet/row/column."""
+    return read("select * from import_notes where source_sha256 = ? order by source_sheet, source_row", source_sha256)
+
+
+# --- narrative: approvals, stories as evidence, "you said, we did", the board view -------------
+
+
+def comment_decision_log(feedback_id: str) -> pd.DataFrame:
+    """Mart: comment_decision_log (queries/marts/comment_decision_log.sql): every decision on one comment,
+    newest first (who, when, the display text before and after, the reason)."""
+    return read("select * from comment_decision_log where feedback_id = ? order by newest_first", feedback_id)
+
+
+def board_comments(contract_id: str) -> pd.DataFrame:
+    """Mart: board_comments (queries/marts/board_comments.sql): one contract's comments a board may see
+    (consented AND approved; redacted or approved edited text only), newest month first."""
+    return read("select * from board_comments where contract_id = ? order by month desc, feedback_id", contract_id)
+
+
+def kpi_evidence(contract_id: str, board_only: bool = False) -> pd.DataFrame:
+    """Mart: kpi_evidence (queries/marts/kpi_evidence.sql): comments attached as evidence to one contract's
+    KPI-months; ``board_only`` keeps those a board may see (``shareable_with_board``)."""
+    where = " and shareable_with_board" if board_only else ""
+    return read(
+        f"select * from kpi_evidence where contract_id = ?{where} order by kpi_code, month desc, linked_at desc",
+        contract_id,
+    )
+
+
+def you_said_we_did(contract_id: str) -> pd.DataFrame:
+    """Mart: you_said_we_did (queries/marts/you_said_we_did.sql): actions recorded for one contract, newest first."""
+    return read(
+        "select * from you_said_we_did where contract_id = ? order by changed_on desc, recorded_at desc", contract_id
+    )
+
+
+def response_loop(contract_id: str) -> pd.DataFrame:
+    """Mart: response_loop (queries/marts/response_loop.sql): one contract's themes with negative comments in the
+    last 12 months, and whether anyone responded."""
+    return read(
+        "select * from response_loop where contract_id = ? order by responded, negative_comments desc, theme",
+        contract_id,
+    )
+
+
+def contract_themes(contract_id: str) -> pd.DataFrame:
+    """Mart: theme_month_counts (queries/marts/theme_month_counts.sql): the codebook themes one contract's
+    comments mention, with how many (negative) comments, most negative first."""
+    return read(
+        "select theme, any_value(theme_label) as theme_label, sum(comments) as comments,"
+        " sum(negative_comments) as negative_comments from theme_month_counts where contract_id = ?"
+        " group by theme order by negative_comments desc, theme",
+        contract_id,
+    )
+
+
+# --- voices: filtering and search happen in SQL, so the page never loads every comment ----------
+
+VOICES_PAGE_SIZE = 500
+
+
+@dataclass(frozen=True)
+class CommentFilters:
+    """What the Voices page filters comments by; every field is optional."""
+
+    search: str = ""
+    contracts: tuple[str, ...] = ()
+    sources: tuple[str, ...] = ()
+    sentiments: tuple[str, ...] = ()  # may include "not rated"
+    themes: tuple[str, ...] = ()
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None  # inclusive
+    month: dt.date | None = None
+
+
+def comment_filter_sql(filters: CommentFilters) -> tuple[str, list]:
+    """A WHERE clause over the feedback mart and its parameters: every word of ``search`` must appear
+    (case-insensitively) in the text shown; list filters keep any of their values."""
+    clauses, params = [], []
+    for word in filters.search.split():
+        clauses.append("contains(lower(display_text), ?)")
+        params.append(word.lower())
+    for column, values in (("contract_id", filters.contracts), ("source", filters.sources)):
+        if values:
+            clauses.append(f"{column} in ({', '.join('?' * len(values))})")
+            params += list(values)
+    if filters.sentiments:
+        clauses.append(f"coalesce(sentiment, 'not rated') in ({', '.join('?' * len(filters.sentiments))})")
+        params += list(filters.sentiments)
+    if filters.themes:
+        clauses.append("list_has_any(themes, ?)")
+        params.append(list(filters.themes))
+    if filters.date_from is not None:
+        clauses.append("received_date >= ?")
+        params.append(pd.Timestamp(filters.date_from).date())
+    if filters.date_to is not None:
+        clauses.append("received_date <= ?")
+        params.append(pd.Timestamp(filters.date_to).date())
+    if filters.month is not None:
+        clauses.append("month = ?")
+        params.append(pd.Timestamp(filters.month).date())
+    return " and ".join(clauses) or "true", params
+
+
+def voices_options() -> dict[str, pd.DataFrame]:
+    """Mart: feedback (queries/marts/feedback.sql): what the Voices filters can offer, counted."""
+    return {
+        "contracts": read(
+            "select contract_id, any_value(title) as title, count(*) as comments from feedback group by 1 order by 1"
+        ),
+        "sources": read("select source, count(*) as comments from feedback group by 1 order by 1"),
+        "sentiments": read(
+            "select coalesce(sentiment, 'not rated') as sentiment, count(*) as comments from feedback group by 1"
+        ),
+        "themes": read("select theme, sum(comments) as comments from theme_month_counts group by 1 order by 1"),
+        "months": read("select month, count(*) as comments from feedback group by 1 order by 1"),
+    }
+
+
+def comment_month_counts(filters: CommentFilters) -> pd.DataFrame:
+    """Mart: feedback (queries/marts/feedback.sql): matching comments per month and sentiment."""
+    where, params = comment_filter_sql(filters)
+    return read(
+        "select month, coalesce(sentiment, 'not rated') as sentiment, count(*) as comments "
+        f"from feedback where {where} group by all order by month, sentiment",
+        *params,
+    )
+
+
+def search_comments(filters: CommentFilters, limit: int = VOICES_PAGE_SIZE) -> pd.DataFrame:
+    """Mart: feedback (queries/marts/feedback.sql): the newest ``limit`` comments matching the filters."""
+    where, params = comment_filter_sql(filters)
+    return read(
+        f"select * from feedback where {where} order by received_date desc, feedback_id limit {int(limit)}",
+        *params,
+    )

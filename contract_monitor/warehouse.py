@@ -15,6 +15,7 @@ from pathlib import Path
 import duckdb
 
 from . import __version__, loader, models, records, settings
+from .narrative import enrich as narrative_enrich
 
 
 class BuildError(Exception):
@@ -25,6 +26,7 @@ class BuildError(Exception):
 # views and marts are created (e.g. tagging comments with themes). Each takes the connection
 # and a progress callback, and writes its tables into the ``enriched`` schema.
 ENRICHMENTS: list[Callable[[duckdb.DuckDBPyConnection, Callable[[str], None]], None]] = []
+ENRICHMENTS.append(narrative_enrich.tag_comments)  # enriched.codebook, enriched.comment_tags
 
 
 def _remove(path: Path) -> None:
@@ -89,6 +91,38 @@ def build(
         return counts
     finally:
         _remove(temp)
+
+
+def built_from(db_path: Path | None = None) -> Path:
+    """The data folder the current warehouse was built from (``build_info.data_dir``), else sample_data."""
+    db_path = Path(db_path or settings.db_path())
+    if not db_path.is_file():
+        return settings.SAMPLE_DATA_DIR
+    con = duckdb.connect(str(db_path), read_only=True)
+    try:
+        value = con.execute("select data_dir from build_info").fetchone()[0]
+    except duckdb.Error:
+        return settings.SAMPLE_DATA_DIR
+    finally:
+        con.close()
+    path = Path(value)
+    if not path.is_absolute():
+        path = next((p for p in (Path.cwd() / path, settings.PROJECT_ROOT / path) if p.is_dir()), path)
+    return path
+
+
+def rebuild_current(
+    db_path: Path | None = None,
+    records_path: Path | None = None,
+    progress: Callable[[str], None] = lambda _m: None,
+) -> Path:
+    """Rebuild the warehouse from the data folder it was built from and the records store, so what
+    someone just recorded (a decision, an evidence link, an action) reaches the marts. Atomic like
+    ``build``: on failure the previous database stays. Returns the data folder used."""
+    db_path = Path(db_path or settings.db_path())
+    data_dir = built_from(db_path)
+    build(data_dir, db_path, progress=progress, records_path=records_path)
+    return data_dir
 
 
 def connect(db_path: Path | None = None, read_only: bool = True) -> duckdb.DuckDBPyConnection:

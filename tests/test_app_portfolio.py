@@ -44,3 +44,113 @@ def test_labelled_rating_never_relies_on_colour(fx):
 def test_money_formats_pounds_and_shows_a_dash_for_nothing():
     assert presentation.money(1234.5, 2) == "£1,234.50"
     assert presentation.money(float("nan")) == "—"
+
+
+# --------------------------------------------------------------------------- on the sample portfolio
+
+
+@pytest.fixture
+def on_sample_db(sample_db: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("CONTRACT_MONITOR_DB", str(sample_db))
+    return sample_db
+
+
+def _portfolio(**query) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    for name, value in query.items():
+        at.query_params[name] = value
+    return at.run()
+
+
+def test_portfolio_has_alerts_filters_sort_downloads_and_the_changes_digest(on_sample_db, sample):
+    at = _portfolio()
+    assert not at.exception
+    assert [m.label for m in at.multiselect] == [
+        "Service area",
+        "Contracting model",
+        "Provider",
+        "Contract manager",
+        "Rated (any domain)",
+    ]
+    assert at.selectbox(key="portfolio_sort").value == "Domains needing attention (most first)"
+    headings = [s.value for s in at.subheader]
+    assert headings[0].startswith("Watermelon alerts")  # alerts come first
+    assert "What changed since last month" in headings
+    scorecard = at.dataframe[0].value
+    assert len(scorecard) == sample.execute("select count(*) from portfolio_overview").fetchone()[0]
+    # the watermelon contract links to its own page
+    links = {link.proto.label: link.proto.query_string for link in at.get("page_link")}
+    assert "contract=C002" in links["Open C002"]
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert labels.count("Download CSV") == labels.count("Download Excel") == 2  # scorecard and changes
+    digest = at.dataframe[1].value
+    expected = sample.execute(
+        "select count(*) from month_changes as mc join portfolio_overview as p"
+        " on p.contract_id = mc.contract_id and p.as_of_month = mc.month"
+    ).fetchone()[0]
+    assert len(digest) == expected > 0
+    directions = list(digest["Direction"])
+    assert "Declined" in directions and directions[0] == "Declined"  # declines first
+
+
+def test_a_filter_changes_the_rows_shown(on_sample_db, sample):
+    at = _portfolio()
+    at.multiselect[0].select("Employability").run()
+    table = at.dataframe[0].value
+    expected = sample.execute(
+        "select count(*) from portfolio_overview where service_area = 'Employability'"
+    ).fetchone()[0]
+    assert 0 < len(table) == expected < 26
+    assert set(table["Service area"]) == {"Employability"}
+    assert at.subheader[1].value == f"Scorecard: {expected} of 26 contracts"
+
+
+def test_the_rating_filter_keeps_contracts_rated_so_in_any_domain(on_sample_db, sample):
+    at = _portfolio()
+    at.multiselect[4].select("Inadequate").run()
+    table = at.dataframe[0].value
+    expected = sample.execute(
+        "select count(*) from portfolio_overview where 'Inadequate' in"
+        " (outcomes_rating, experience_rating, voice_rating, relationships_rating, cost_rating)"
+    ).fetchone()[0]
+    assert len(table) == expected > 0
+    domains = table[["Outcomes", "Experience", "Voice", "Relationships", "Cost"]]
+    assert domains.apply(lambda row: "✕ Inadequate" in set(row), axis=1).all()
+
+
+def test_a_domain_link_sorts_by_that_domain_worst_first(on_sample_db):
+    at = _portfolio(domain="experience")
+    assert not at.exception and not at.warning
+    assert at.selectbox(key="portfolio_sort").value == "Experience (worst first)"
+    order = {"✕ Inadequate": 0, "! Requires improvement": 1, "~ Approaching target": 2, "✓ Good": 3}
+    ranks = [order.get(r, 9) for r in at.dataframe[0].value["Experience"]]
+    assert ranks == sorted(ranks) and ranks[0] == 0
+
+
+def test_a_bad_domain_in_the_link_is_explained(on_sample_db):
+    at = _portfolio(domain="happiness")
+    assert not at.exception
+    assert "'happiness' in the link is not a scorecard domain" in at.warning[0].value
+    assert len(at.dataframe[0].value) == 26
+
+
+def test_opening_a_contract_goes_to_its_page(on_sample_db):
+    at = _portfolio()
+    at.selectbox[1].set_value("C014")
+    at.button[0].click().run()
+    assert not at.exception
+    assert at.title[0].value == "C014 Employability hub – high volume"
+    assert at.query_params["contract"] == "C014"
+
+
+def test_rating_cells_repeat_the_word_in_its_colour(fx):
+    legend = fx.execute("select * from rating_legend").df()
+    overview = fx.execute("select * from portfolio_overview order by contract_id").df()
+    table = presentation.scorecard_table(overview, legend)
+    styles = presentation.style_ratings(table, legend)._compute().ctx
+    outcomes = table.columns.get_loc("Outcomes")
+    # C1's Outcomes is Inadequate in April: red text, and the word is still there
+    assert table.iloc[0, outcomes] == "✕ Inadequate"
+    assert ("color", "#d4351c") in styles[(0, outcomes)]
+    provider = table.columns.get_loc("Provider")
+    assert (0, provider) not in styles or not styles[(0, provider)]

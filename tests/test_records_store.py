@@ -15,6 +15,8 @@ from contract_monitor import records, settings, warehouse
 def ddl(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     folder = tmp_path / "records_ddl"
     folder.mkdir()
+    for path in settings.RECORDS_DDL_DIR.glob("*.sql"):  # the product's own record tables, which staging reads
+        (folder / path.name).write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
     (folder / "notes.sql").write_text("create table if not exists notes (note_id integer, body varchar)")
     monkeypatch.setattr(settings, "RECORDS_DDL_DIR", folder)
     return folder
@@ -56,7 +58,8 @@ def test_enrichment_steps_run_between_staging_and_the_views_that_read_them(
         seen.append(con.execute("select count(*) from stg_narrative_feedback").fetchone()[0])
         con.execute("create table enriched.comment_count as select count(*) as n from stg_narrative_feedback")
 
-    monkeypatch.setattr(warehouse, "ENRICHMENTS", [count_comments])
+    # keep the registered steps (views read enriched.comment_tags) and add one that records what it saw
+    monkeypatch.setattr(warehouse, "ENRICHMENTS", [*warehouse.ENRICHMENTS, count_comments])
     db = tmp_path / "warehouse.duckdb"
     warehouse.build(fixture_dir, db, records_path=tmp_path / "none.duckdb")
     con = duckdb.connect(str(db), read_only=True)

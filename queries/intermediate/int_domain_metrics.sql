@@ -44,9 +44,10 @@ voice as (
         coalesce(v.rated_comments, 0) as n,
         null as state,
         printf(
-            '%d comments, %d with a rating: %d negative, %d positive',
+            '%d comments, %d with a rating: %d negative, %d positive; %d negative about a critical theme (%d of them rated neutral)',
             coalesce(v.comments, 0), coalesce(v.rated_comments, 0),
-            coalesce(v.negative_comments, 0), coalesce(v.positive_comments, 0)
+            coalesce(v.negative_comments, 0), coalesce(v.positive_comments, 0),
+            coalesce(v.negative_critical_comments, 0), coalesce(v.neutral_rated_negative_critical, 0)
         ) as evidence
     from int_contract_months as cm
     left join int_voice_months as v using (contract_id, month)

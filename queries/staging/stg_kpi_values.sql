@@ -1,4 +1,42 @@
--- grain: one row per submitted KPI value (a contract, KPI and month can have several: corrections)
+-- grain: one row per submitted KPI value (a contract, KPI and month can have several: corrections and import revisions)
+with imported as (
+    -- a newer revision of a contract-month's return replaces the older one; a KPI left out of the newest
+    -- revision has no value (No return), its earlier rows stay in the records store (see return_revisions)
+    select
+        *,
+        max(revision) over (partition by contract_id, month) as latest_revision,
+        max(revision) over (partition by contract_id, kpi_code, month) as latest_for_kpi
+    from rec.return_kpi_values
+),
+
+current_imports as (
+    select
+        contract_id, kpi_code, month, value, submitted_date, note, source_file, source_row,
+        'import' as origin, source_sheet, source_sha256, imported_at, imported_by, revision
+    from imported
+    where latest_for_kpi = latest_revision
+),
+
+base as (
+    -- the base data folder's rows; a blank placeholder gives way to an imported value for the same KPI-month
+    select
+        r.contract_id, r.kpi_code, r.month, r.value, r.submitted_date, r.note, r.source_file, r.source_row,
+        'base data' as origin, cast(null as varchar) as source_sheet, cast(null as varchar) as source_sha256,
+        cast(null as timestamp) as imported_at, cast(null as varchar) as imported_by, 0 as revision
+    from raw.kpi_values as r
+    where r.value is not null
+        or not exists (
+            select 1 from current_imports as i
+            where i.contract_id = r.contract_id and i.kpi_code = r.kpi_code and i.month = r.month
+        )
+),
+
+submissions as (
+    select * from base
+    union all
+    select * from current_imports
+)
+
 select
     contract_id,
     kpi_code,
@@ -10,7 +48,13 @@ select
     source_row,
     row_number() over (
         partition by contract_id, kpi_code, month
-        order by submitted_date desc nulls last, source_row desc
+        order by revision desc, submitted_date desc nulls last, source_row desc
     ) as newest_first,
-    count(*) over (partition by contract_id, kpi_code, month) as submissions
-from raw.kpi_values
+    count(*) over (partition by contract_id, kpi_code, month) as submissions,
+    origin,
+    source_sheet,
+    source_sha256,
+    imported_at,
+    imported_by,
+    revision
+from submissions

@@ -1,4 +1,28 @@
--- grain: one row per comment
+-- grain: one row per comment (the base data's and the newest imported revision of each contract-month)
+with imported as (
+    select *, max(revision) over (partition by contract_id, month) as latest_revision
+    from rec.return_narrative_feedback
+),
+
+comments as (
+    select
+        feedback_id, contract_id, received_date, source, text, rating, consent_to_share, approved_for_board,
+        source_file, source_row,
+        'base data' as origin, cast(null as varchar) as source_sheet, cast(null as varchar) as source_sha256,
+        cast(null as timestamp) as imported_at, cast(null as varchar) as imported_by, 0 as revision,
+        cast(null as integer) as human_sentiment, cast(null as varchar) as topic_labels,
+        cast(null as varchar) as context
+    from raw.narrative_feedback
+    union all
+    select
+        feedback_id, contract_id, received_date, source, text, rating, consent_to_share, approved_for_board,
+        source_file, source_row,
+        'import' as origin, source_sheet, source_sha256, imported_at, imported_by, revision,
+        human_sentiment, topic_labels, context
+    from imported
+    where revision = latest_revision
+)
+
 select
     feedback_id,
     contract_id,
@@ -15,5 +39,14 @@ select
     consent_to_share = 'y' as consent_to_share,
     approved_for_board = 'y' as approved_for_board,
     source_file,
-    source_row
-from raw.narrative_feedback
+    source_row,
+    origin,
+    source_sheet,
+    source_sha256,
+    imported_at,
+    imported_by,
+    revision,
+    human_sentiment,
+    topic_labels,
+    context
+from comments

@@ -1,0 +1,423 @@
+"""`contract-monitor bench`: how fast pages get their data, at S/M/L scale, against a pandas baseline.
+
+For each scale: generate the synthetic portfolio into a temporary folder (never
+committed), rebuild the warehouse from CSV, then time each page's data calls —
+cold (a fresh process per repetition) and warm (the same process, caches
+cleared) — and the same page data computed the way a pandas user would. Results
+go to ``artifacts/bench/<scale>.json`` and ``docs/benchmarks.md``. Nothing here
+asserts anything about time: this is a measurement, not a test.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import platform
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from . import sample, settings, warehouse
+
+SCALES = {"XS": 12, **sample.SCALES}
+GOALS_MS = {"S": 50, "M": 100, "L": 150}
+SEARCH_WORD = "rushed"
+
+
+def _ms(seconds: float) -> float:
+    return round(seconds * 1000, 2)
+
+
+def summarise(samples_s: list[float]) -> dict[str, float]:
+    ordered = sorted(samples_s)
+    p95 = ordered[min(len(ordered) - 1, max(0, round(0.95 * len(ordered)) - 1))]
+    return {"median_ms": _ms(statistics.median(ordered)), "p95_ms": _ms(p95), "n": len(ordered)}
+
+
+def page_calls(contract_id: str) -> dict[str, Callable[[], object]]:
+    """What each page asks for: the same data_access calls (and filters) the page files make."""
+    from . import data_access as da
+
+    def voices(contracts=()):
+        filters = da.CommentFilters(search=SEARCH_WORD, contracts=tuple(contracts))
+        return da.comment_month_counts(filters), da.search_comments(filters)
+
+    return {
+        "portfolio": lambda: (da.portfolio_overview(), da.latest_month_changes(), da.rating_legend()),
+        "contract": lambda: (
+            da.contract_months(contract_id),
+            da.kpi_status(contract_id),
+            da.experience_measures(contract_id),
+            da.relationship_pulse(contract_id),
+            da.comments(contract_id),
+        ),
+        "voices_search_portfolio": voices,
+        "voices_search_contract": lambda: voices([contract_id]),
+        "monthly_review": lambda: (da.portfolio_overview(), da.latest_month_changes(), da.returns_status()),
+    }
+
+
+def _clear_caches() -> None:
+    import streamlit as st
+
+    st.cache_data.clear()
+
+
+def time_warm(db: Path, contract_id: str, reps: int) -> dict[str, dict[str, float]]:
+    os.environ["CONTRACT_MONITOR_DB"] = str(db)
+    calls = page_calls(contract_id)
+    for call in calls.values():  # open the connection, warm DuckDB's buffers
+        call()
+    results = {}
+    for name, call in calls.items():
+        samples = []
+        for _ in range(reps):
+            _clear_caches()
+            started = time.perf_counter()
+            call()
+            samples.append(time.perf_counter() - started)
+        results[name] = summarise(samples)
+    return results
+
+
+_COLD_SCRIPT = """
+import json, os, sys, time
+os.environ["CONTRACT_MONITOR_DB"] = sys.argv[1]
+from contract_monitor import bench
+calls = bench.page_calls(sys.argv[2])
+started = time.perf_counter()
+calls[sys.argv[3]]()
+print(json.dumps(time.perf_counter() - started))
+"""
+
+
+def time_cold(db: Path, contract_id: str, reps: int) -> dict[str, dict[str, float]]:
+    """A fresh process per repetition: connection opened and nothing cached (imports not timed)."""
+    results = {}
+    for name in page_calls(contract_id):
+        samples = []
+        for _ in range(reps):
+            out = subprocess.run(
+                [sys.executable, "-c", _COLD_SCRIPT, str(db), contract_id, name],
+                capture_output=True,
+                text=True,
+                check=True,
+                env={**os.environ, "PYTHONWARNINGS": "ignore"},
+            )
+            samples.append(json.loads(out.stdout.strip().splitlines()[-1]))
+        results[name] = summarise(samples)
+    return results
+
+
+# --- the pandas baseline ------------------------------------------------------------------------
+
+
+def load_raw_frames(db: Path) -> dict[str, pd.DataFrame]:
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        names = [r[0] for r in con.execute("select table_name from duckdb_tables() where schema_name='raw'").fetchall()]
+        return {n: con.execute(f"select * from raw.{n}").df() for n in names}
+    finally:
+        con.close()
+
+
+def pandas_portfolio(raw: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """The portfolio's latest-month scorecard the way a pandas user would compute it from raw tables."""
+    values = (
+        raw["kpi_values"]
+        .sort_values(["submitted_date"])
+        .drop_duplicates(["contract_id", "kpi_code", "month"], keep="last")
+    )
+    latest = values["month"].max()
+    kpis = raw["kpi_definitions"].merge(values[values["month"] == latest], on=["contract_id", "kpi_code"], how="left")
+    higher = kpis["direction"] == "higher"
+    gap = (kpis["target"] - kpis["value"]).where(higher, kpis["value"] - kpis["target"])
+    short = (gap / kpis["tolerance"].replace(0, float("nan"))).clip(lower=0)
+    points = pd.cut(short, [-1, 0, 1, 2, float("inf")], labels=[3, 2, 1, 0]).astype(float)
+    kpis["points"] = points.where(kpis["kind"] != "experience")
+    outcomes = kpis.groupby("contract_id")["points"].mean().rename("outcomes_points")
+    exp = raw["experience_measures"]
+    exp = exp[exp["month"] == latest].groupby("contract_id")[["respondents", "positive"]].sum()
+    exp["experience_share"] = exp["positive"] / exp["respondents"]
+    fb = raw["narrative_feedback"].copy()
+    fb["month"] = pd.to_datetime(fb["received_date"]).dt.to_period("M").dt.to_timestamp()
+    fb = fb[fb["month"] == pd.Timestamp(latest)]
+    voice = fb.groupby("contract_id")["rating"].apply(lambda r: (r >= 4).sum() / max(r.notna().sum(), 1))
+    fin = raw["finance"]
+    window = fin[fin["month"] > pd.Timestamp(latest) - pd.DateOffset(months=12)]
+    cost = window.groupby("contract_id")[["spend_gbp", "outcomes_achieved"]].sum()
+    cost["cost_per_outcome"] = cost["spend_gbp"] / cost["outcomes_achieved"].replace(0, float("nan"))
+    pulse = raw["relationship_pulse"]
+    pulse = pulse[pulse["quarter"] == pulse["quarter"].max()]
+    pulse = pulse.assign(score=pulse[["trust", "openness", "shared_purpose", "flexibility"]].mean(axis=1))
+    relationships = pulse.groupby("contract_id")["score"].mean().rename("relationships")
+    return (
+        raw["contracts"]
+        .set_index("contract_id")
+        .join(
+            [outcomes, exp["experience_share"], voice.rename("voice_negative"), cost["cost_per_outcome"], relationships]
+        )
+        .reset_index()
+    )
+
+
+def pandas_contract(raw: dict[str, pd.DataFrame], contract_id: str) -> pd.DataFrame:
+    values = raw["kpi_values"]
+    values = values[values["contract_id"] == contract_id].sort_values("submitted_date")
+    values = values.drop_duplicates(["kpi_code", "month"], keep="last")
+    defs = raw["kpi_definitions"][raw["kpi_definitions"]["contract_id"] == contract_id]
+    exp = raw["experience_measures"][raw["experience_measures"]["contract_id"] == contract_id]
+    fin = raw["finance"][raw["finance"]["contract_id"] == contract_id]
+    return (
+        defs.merge(values, on=["contract_id", "kpi_code"])
+        .merge(exp.groupby("month")[["respondents", "positive"]].sum().reset_index(), on="month", how="left")
+        .merge(fin, on=["contract_id", "month"], how="left")
+    )
+
+
+def pandas_search(raw: dict[str, pd.DataFrame], word: str, contract_id: str | None = None) -> pd.DataFrame:
+    fb = raw["narrative_feedback"]
+    if contract_id is not None:
+        fb = fb[fb["contract_id"] == contract_id]
+    return fb[fb["text"].str.contains(word, case=False, regex=False)].head(200)
+
+
+def time_pandas(db: Path, contract_id: str, reps: int) -> dict[str, dict[str, float]]:
+    started = time.perf_counter()
+    raw = load_raw_frames(db)
+    load_s = time.perf_counter() - started
+    jobs = {
+        "portfolio": lambda: pandas_portfolio(raw),
+        "contract": lambda: pandas_contract(raw, contract_id),
+        "voices_search_portfolio": lambda: pandas_search(raw, SEARCH_WORD),
+        "voices_search_contract": lambda: pandas_search(raw, SEARCH_WORD, contract_id),
+    }
+    results: dict[str, dict[str, float]] = {
+        "load_raw_tables": {"median_ms": _ms(load_s), "p95_ms": _ms(load_s), "n": 1}
+    }
+    for name, job in jobs.items():
+        samples = []
+        for _ in range(max(3, reps // 4)):
+            t0 = time.perf_counter()
+            job()
+            samples.append(time.perf_counter() - t0)
+        results[name] = summarise(samples)
+    return results
+
+
+# --- the run ---------------------------------------------------------------------------------------
+
+
+def time_monthly_import(db: Path, work: Path, say: Callable[[str], None]) -> tuple[float, int]:
+    """Import next month's KPI return for every contract (the project's CSV format) and rebuild."""
+    from .returns import formats, importer
+
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        month = con.execute(
+            "select strftime(max(month) + interval 1 month, '%Y-%m') from int_reporting_months"
+        ).fetchone()[0]
+        rows = con.execute("select contract_id, kpi_code, target from stg_kpi_definitions order by all").fetchall()
+    finally:
+        con.close()
+    per_file = formats.MAX_ROWS // 2
+    files = []
+    for start in range(0, len(rows), per_file):
+        lines = ["contract_id,kpi_code,month,value,submitted_date,note"]
+        lines += [f"{c},{k},{month},{t},,bench" for c, k, t in rows[start : start + per_file]]
+        files.append((f"bench_{month}_kpi_values_{start // per_file + 1}.csv", ("\n".join(lines) + "\n").encode()))
+    started = time.perf_counter()
+    result = importer.run(files, db, by="bench", progress=say)
+    seconds = time.perf_counter() - started
+    if not result.ok:
+        raise RuntimeError(result.report())
+    return round(seconds, 2), len(rows)
+
+
+def peak_rss_serving_pages(db: Path, contract_id: str) -> float:
+    """Peak RSS (MB) of a fresh process that renders every page with Streamlit's AppTest."""
+    script = (
+        "import os, sys, resource\n"
+        "os.environ['CONTRACT_MONITOR_DB'] = sys.argv[1]\n"
+        "from contract_monitor import bench\n"
+        "bench.render_pages(sys.argv[2])\n"
+        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", script, str(db), contract_id], capture_output=True, text=True, check=True
+    )
+    return round(float(out.stdout.strip().splitlines()[-1]), 1)
+
+
+def render_pages(contract_id: str) -> dict[str, float]:
+    """Render each page once with AppTest; returns seconds per page."""
+    from streamlit.testing.v1 import AppTest
+
+    timings = {}
+    app = str(settings.PROJECT_ROOT / "streamlit_app.py")
+    for page, params in (("portfolio", {}), ("contract", {"contract": contract_id}), ("voices", {})):
+        at = AppTest.from_file(app, default_timeout=600)
+        for key, value in params.items():
+            at.query_params[key] = value
+        started = time.perf_counter()
+        at.switch_page(f"dashboards/{page}.py").run()
+        timings[page] = round(time.perf_counter() - started, 3)
+        if at.exception:
+            raise RuntimeError(f"page {page} raised: {at.exception[0].value}")
+    return timings
+
+
+def run_scale(scale: str, reps: int, work: Path, say: Callable[[str], None]) -> dict:
+    n = SCALES[scale]
+    data, db = work / f"data_{scale}", work / f"warehouse_{scale}.duckdb"
+    result: dict = {"scale": scale, "contracts": n}
+    say(f"[{scale}] generating {n:,} contracts x 36 months")
+    started = time.perf_counter()
+    result["rows"] = sample.generate_scale(data, n)
+    result["generate_s"] = round(time.perf_counter() - started, 2)
+    say(f"[{scale}] full rebuild from CSV")
+    started = time.perf_counter()
+    warehouse.build(data, db, records_path=work / f"records_{scale}.duckdb")
+    result["rebuild_s"] = round(time.perf_counter() - started, 2)
+    result["db_mb"] = round(db.stat().st_size / 2**20, 1)
+    contract_id = random.Random(7).choice(
+        [
+            r[0]
+            for r in duckdb.connect(str(db), read_only=True).execute("select contract_id from stg_contracts").fetchall()
+        ]
+    )
+    result["contract_id"] = contract_id
+    say(f"[{scale}] page data calls, warm x{reps}")
+    result["warm"] = time_warm(db, contract_id, reps)
+    say(f"[{scale}] page data calls, cold x{reps}")
+    result["cold"] = time_cold(db, contract_id, reps)
+    say(f"[{scale}] pandas baseline")
+    result["pandas"] = time_pandas(db, contract_id, reps)
+    result["rss_mb"] = peak_rss_serving_pages(db, contract_id)
+    say(f"[{scale}] one month's import for every contract")
+    result["import_s"], result["import_rows"] = time_monthly_import(db, work, say)
+    if scale in ("XS", "S", "M"):
+        result["apptest_s"] = render_pages(contract_id)
+    pages = ("portfolio", "contract", "monthly_review")
+    result["page_p95_ms"] = max(result["warm"][p]["p95_ms"] for p in pages)
+    result["search_p95_ms"] = result["warm"]["voices_search_portfolio"]["p95_ms"]
+    ratios = [
+        result["pandas"][p]["median_ms"] / max(result["warm"][p]["median_ms"], 1e-3) for p in ("portfolio", "contract")
+    ]
+    result["pandas_ratio"] = round(min(ratios), 1)
+    return result
+
+
+def summary_line(r: dict) -> str:
+    return (
+        f"scale={r['scale']} page_p95_ms={r['page_p95_ms']} search_p95_ms={r['search_p95_ms']} "
+        f"import_s={r.get('import_s', 'n/a')} rss_mb={r['rss_mb']} pandas_ratio={r['pandas_ratio']}"
+    )
+
+
+def machine() -> dict[str, str]:
+    mem_gb = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    return {
+        "cores": str(os.cpu_count()),
+        "memory_gb": f"{mem_gb:.0f}",
+        "python": platform.python_version(),
+        "duckdb": duckdb.__version__,
+        "pandas": pd.__version__,
+        "platform": platform.platform(),
+        "date": dt.date.today().isoformat(),
+    }
+
+
+def run(
+    scales: list[str],
+    reps: int = 20,
+    out_dir: Path | None = None,
+    docs: Path | None = None,
+    say: Callable[[str], None] = print,
+) -> list[dict]:
+    out_dir = out_dir or settings.PROJECT_ROOT / "artifacts" / "bench"
+    out_dir.mkdir(parents=True, exist_ok=True)
+    results = []
+    work = Path(tempfile.mkdtemp(prefix="contract-monitor-bench-"))
+    try:
+        for scale in scales:
+            result = run_scale(scale, reps, work, say)
+            result["machine"] = machine()
+            (out_dir / f"{scale}.json").write_text(json.dumps(result, indent=2, default=str))
+            results.append(result)
+            say(summary_line(result))
+            shutil.rmtree(work / f"data_{scale}", ignore_errors=True)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    if docs is not None:
+        plot = docs.with_name("benchmarks_scaling.png")
+        plot_scaling(results, plot)
+        docs.write_text(report(results, plot.name))
+    return results
+
+
+def plot_scaling(results: list[dict], path: Path) -> None:
+    """Log-log plot of time against number of contracts, so growth with scale is visible."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    ordered = sorted(results, key=lambda r: r["contracts"])
+    x = [r["contracts"] for r in ordered]
+    fig, ax = plt.subplots(figsize=(7, 4.5), dpi=110)
+    series = {
+        "portfolio page data, warm p95 (ms)": [r["warm"]["portfolio"]["p95_ms"] for r in ordered],
+        "contract page data, warm p95 (ms)": [r["warm"]["contract"]["p95_ms"] for r in ordered],
+        "voices search, warm p95 (ms)": [r["search_p95_ms"] for r in ordered],
+        "pandas portfolio, median (ms)": [r["pandas"]["portfolio"]["median_ms"] for r in ordered],
+        "full rebuild (ms)": [r["rebuild_s"] * 1000 for r in ordered],
+        "monthly import (ms)": [r["import_s"] * 1000 for r in ordered],
+    }
+    for (label, y), marker in zip(series.items(), "osD^vx", strict=True):
+        ax.plot(x, y, marker=marker, label=label)
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_xlabel("contracts (x 36 months)")
+    ax.set_ylabel("milliseconds")
+    ax.set_title("Contract Monitor: time against scale (log-log)")
+    ax.grid(True, which="both", alpha=0.3)
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    fig.savefig(path)
+    plt.close(fig)
+
+
+def report(results: list[dict], plot_name: str | None = None) -> str:
+    m = results[0]["machine"] if results else machine()
+    lines = [
+        "# Benchmarks",
+        "",
+        f"Measured {m['date']} on {m['cores']} cores, {m['memory_gb']} GB RAM; Python {m['python']}, "
+        f"DuckDB {m['duckdb']}, pandas {m['pandas']}. Written by `make bench`.",
+        "",
+        "| scale | contracts | generate s | rebuild s | portfolio p95 ms | contract p95 ms | search p95 ms "
+        "| cold portfolio p95 ms | pandas portfolio ms | pandas ratio | monthly import s | app RSS MB |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for r in results:
+        lines.append(
+            f"| {r['scale']} | {r['contracts']:,} | {r['generate_s']} | {r['rebuild_s']} "
+            f"| {r['warm']['portfolio']['p95_ms']} | {r['warm']['contract']['p95_ms']} | {r['search_p95_ms']} "
+            f"| {r['cold']['portfolio']['p95_ms']} | {r['pandas']['portfolio']['median_ms']} | {r['pandas_ratio']} "
+            f"| {r['import_s']} | {r['rss_mb']} |"
+        )
+    if plot_name:
+        lines += ["", f"![Time against scale, log-log]({plot_name})"]
+    lines += ["", "Summary lines:", "", "```"] + [summary_line(r) for r in results] + ["```", ""]
+    return "\n".join(lines)

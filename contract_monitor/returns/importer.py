@@ -1,0 +1,425 @@
+"""Import monthly returns: validate every file completely, store them in one transaction, rebuild.
+
+The order matters for what a failure leaves behind:
+
+1. read and validate every file; any problem -> report all of them, write nothing;
+2. skip files already imported (same sha256): importing the same file twice changes nothing;
+3. archive the raw bytes under ``<warehouse folder>/imports/<sha256>/<name>``;
+4. store every row with its provenance in the records store in ONE transaction
+   (a killed process leaves the store as it was: DuckDB rolls back what was not committed);
+5. rebuild the warehouse from the data folder it was built from (``build_info.data_dir``),
+   which copies the records in; the build swaps in a complete file or nothing. If the
+   rebuild fails the import is removed from the records store again. If the process dies
+   between 4 and 5, the next import (even of nothing new) sees the warehouse is behind the
+   records store and rebuilds.
+"""
+
+from __future__ import annotations
+
+import getpass
+import hashlib
+import os
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+
+from .. import loader, models, settings, warehouse
+from ..loader import Problem
+from . import adapters_ae, adapters_fft, store
+from .formats import SHEETS, SHEETS_BY_NAME, Sheet
+from .readers import RawSheet, read_file
+from .validate import Collector, References, validate_sheet
+
+Progress = Callable[[str], None]
+
+
+@dataclass
+class ImportResult:
+    problems: list[Problem] = field(default_factory=list)
+    truncated: dict[str, int] = field(default_factory=dict)
+    files: list[store.Prepared] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)  # messages for files already imported
+    counts: dict[str, dict[str, int]] = field(default_factory=dict)
+    contracts: list[str] = field(default_factory=list)
+    rating_changes: list[str] = field(default_factory=list)
+    dry_run: bool = False
+    rebuilt: bool = False
+    error: str | None = None
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems and self.error is None
+
+    def problem_rows(self) -> list[dict]:
+        """The problems as table rows (file, sheet, row, column, value, expected) for a page."""
+        return [
+            {
+                "File": p.file,
+                "Sheet": p.sheet or "",
+                "Row": p.row,
+                "Column": p.column or "",
+                "Value found": p.value if p.value is not None else "",
+                "Expected": p.expected,
+            }
+            for p in self.problems
+        ]
+
+    def report(self) -> str:
+        if self.problems:
+            return loader.LoadError(self.problems, self.truncated).report()
+        if self.error:
+            return self.error
+        lines = list(self.unchanged)
+        verb = "Would import" if self.dry_run else "Imported"
+        for item in self.files:
+            lines.append(f"{verb} {Path(item.name).name} (sha256 {item.sha256[:12]}…, {item.file_format} format):")
+            for table, rows in item.tables.items():
+                if rows:
+                    lines.append(f"  {table}: {len(rows):,} rows")
+            for key, value in item.stats.items():
+                lines.append(f"  {key}: {value:,}")
+            if item.notes:
+                lines.append(
+                    f"  {len(item.notes):,} value(s) normalised with a recorded note, e.g. {_note_text(item.notes[0])}"
+                )
+        if self.counts:
+            lines.append(
+                "Rows per table: "
+                + "; ".join(
+                    f"{t} {c['added']:,} added, {c['replaced']:,} replaced"
+                    for t, c in self.counts.items()
+                    if c["added"]
+                )
+            )
+        if self.contracts:
+            lines.append(f"Contracts affected: {', '.join(self.contracts)}")
+        if self.rating_changes:
+            lines.append(f"Ratings changed ({len(self.rating_changes):,}):")
+            lines += [f"  {c}" for c in self.rating_changes[:40]]
+            if len(self.rating_changes) > 40:
+                lines.append(f"  ... and {len(self.rating_changes) - 40:,} more")
+        elif self.rebuilt and self.files:
+            lines.append("No rating changed.")
+        if not self.files and not self.dry_run:
+            lines.append(
+                "Nothing new to import; the database is unchanged."
+                if not self.rebuilt
+                else "Nothing new to import; the warehouse was rebuilt to catch up with the records store."
+            )
+        return "\n".join(lines)
+
+
+def _note_text(note) -> str:
+    where = f"{note.file}{f', sheet {note.sheet!r}' if note.sheet else ''}, row {note.row}, column '{note.column}'"
+    return f"{where}: {note.original!r} stored as {note.stored!r} ({note.note})"
+
+
+def load_references(db_path: Path) -> References:
+    con = warehouse.connect(db_path, read_only=True)
+    try:
+        contracts = {
+            c: (s, e)
+            for c, s, e in con.execute("select contract_id, start_date, end_date from raw.contracts").fetchall()
+        }
+        kpis = {
+            (c, k): u
+            for c, k, u in con.execute("select contract_id, kpi_code, unit from raw.kpi_definitions").fetchall()
+        }
+    finally:
+        con.close()
+    return References(contracts, kpis)
+
+
+def _sheet_for_csv(name: str, raw: RawSheet) -> Sheet | None:
+    stem = Path(name).stem.lower()
+    for sheet in sorted(SHEETS, key=lambda s: -len(s.name)):
+        if sheet.name in stem:
+            return sheet
+    header = {h.strip().lower() for h in raw.header}
+    best = max(SHEETS, key=lambda s: len(header & set(s.field_names)) - 0.01 * len(s.field_names))
+    return best if header & set(best.field_names) else None
+
+
+def _expected_sheets() -> str:
+    return "; ".join(f"{s.name} ({', '.join(s.field_names)})" for s in SHEETS)
+
+
+def prepare_file(
+    name: str,
+    data: bytes,
+    refs: References,
+    *,
+    mapping: bytes | None = None,
+    mapping_name: str = "mapping",
+    contract: str | None = None,
+) -> tuple[store.Prepared | None, Collector]:
+    """Read and validate one file. Returns (prepared, collector); prepared is None when there are problems."""
+    sha = hashlib.sha256(data).hexdigest()
+    col = Collector(Path(name).name)
+    item = store.Prepared(name, sha, data, "return")
+    sheets, problems = read_file(col.file, data)
+    for p in problems:
+        col.add(p.sheet, p.row, p.column, p.value, p.expected)
+    recognised = 0
+    for raw in sheets:
+        if raw.sheet is None:
+            spec = _sheet_for_csv(name, raw)
+        else:
+            spec = SHEETS_BY_NAME.get(raw.sheet.strip().lower().replace(" ", "_"))
+        if spec is None and (adapters_ae.matches(raw) or adapters_fft.matches(raw)):
+            recognised += 1
+            is_ae = adapters_ae.matches(raw)
+            item.file_format = "ae" if is_ae else "fft"
+            map_col = Collector(mapping_name)
+            map_sheets: list[RawSheet] = []
+            if mapping is not None:
+                map_sheets, map_problems = read_file(mapping_name, mapping)
+                map_col.problems += map_problems
+            if is_ae:
+                if not map_sheets and not map_col.problems:
+                    col.add(
+                        raw.sheet,
+                        1,
+                        "org_code",
+                        None,
+                        "an A&E file to come with --map, a CSV org_code,contract_id,kpi_code",
+                    )
+                    continue
+                targets = adapters_ae.read_mapping(map_sheets[0], refs, map_col) if map_sheets else {}
+                col.problems += map_col.problems
+                if map_col.problems:
+                    continue
+                rows, stats = adapters_ae.convert(raw, targets, refs, col)
+                item.tables["kpi_values"] = rows
+            else:
+                trusts = adapters_fft.read_mapping(map_sheets[0], refs, map_col) if map_sheets else {}
+                col.problems += map_col.problems
+                if contract is not None and contract not in refs.contracts:
+                    col.add(raw.sheet, 1, "Trust", contract, "--contract to name a known contract id")
+                    continue
+                if map_col.problems:
+                    continue
+                rows, stats = adapters_fft.convert(raw, trusts, contract, refs, col)
+                item.tables["narrative_feedback"] = rows
+            item.stats.update(stats)
+            continue
+        if spec is None:
+            if raw.sheet is None:
+                first = raw.header[0] if raw.header else "A"
+                col.add(
+                    None,
+                    1,
+                    first or "A",
+                    ", ".join(raw.header)[:80],
+                    "the header of a return sheet: " + _expected_sheets(),
+                )
+            continue  # other sheets of a workbook (e.g. "Read me") are not part of the return
+        recognised += 1
+        item.tables[spec.name] = validate_sheet(raw, spec, refs, col)
+    if sheets and not recognised and sheets[0].sheet is not None:
+        col.add(sheets[0].sheet, 1, "A", None, "a sheet named one of: " + ", ".join(s.name for s in SHEETS))
+    item.notes = col.notes
+    if not col.problems and not item.rows:
+        col.add(sheets[0].sheet if sheets else None, 2, "A", None, "at least one row to import")
+    return (None if col.problems else item), col
+
+
+def _data_dir(db_path: Path) -> Path:
+    """The folder the current warehouse was built from (build_info.data_dir), else sample_data."""
+    try:
+        con = warehouse.connect(db_path, read_only=True)
+    except FileNotFoundError:
+        return settings.SAMPLE_DATA_DIR
+    try:
+        value = con.execute("select data_dir from build_info").fetchone()[0]
+    except duckdb.Error:
+        return settings.SAMPLE_DATA_DIR
+    finally:
+        con.close()
+    path = Path(value)
+    if not path.is_absolute():
+        path = next((p for p in (Path.cwd() / path, settings.PROJECT_ROOT / path) if p.is_dir()), path)
+    return path
+
+
+def _warehouse_imports(db_path: Path) -> set[str] | None:
+    con = warehouse.connect(db_path, read_only=True)
+    try:
+        return {r[0] for r in con.execute("select source_sha256 from rec.return_imports").fetchall()}
+    except duckdb.Error:
+        return None
+    finally:
+        con.close()
+
+
+_RATINGS_SQL = """
+select contract_id, month, 'KPI ' || kpi_code || ' ' || kpi_name as item, rating
+from kpi_status where contract_id in (select unnest(?))
+union all
+select contract_id, month, d.domain, d.rating
+from contract_month
+cross join lateral (values ('Outcomes', outcomes_rating), ('Experience', experience_rating),
+    ('Voice', voice_rating), ('Cost', cost_rating)) as d(domain, rating)
+where contract_id in (select unnest(?))
+"""
+
+
+def _ratings(db_path: Path, keys: list[tuple]) -> dict[tuple, str]:
+    """(contract, month, item) -> rating for the affected contract-months (kpi_status and contract_month marts)."""
+    if not keys or not db_path.is_file():
+        return {}
+    contracts = sorted({c for c, _ in keys})
+    con = warehouse.connect(db_path, read_only=True)
+    try:
+        rows = con.execute(_RATINGS_SQL, [contracts, contracts]).fetchall()
+    except duckdb.Error:
+        return {}
+    finally:
+        con.close()
+    wanted = set(keys)
+    return {(c, m, item): rating for c, m, item, rating in rows if (c, m) in wanted}
+
+
+def current_user() -> str:
+    """Who is importing: $USER, else the login name, else 'unknown'."""
+    try:
+        return os.environ.get("USER") or getpass.getuser() or "unknown"
+    except (KeyError, OSError):
+        return "unknown"
+
+
+def _remove_abandoned_builds(db_path: Path) -> None:
+    """Delete half-built warehouse files left by a build whose process was killed (its pid is gone)."""
+    for path in db_path.parent.glob(f"{db_path.name}.building-*"):
+        pid = path.name.rsplit("-", 1)[-1].split(".")[0]
+        if not pid.isdigit() or int(pid) == os.getpid():
+            continue
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            path.unlink(missing_ok=True)
+        except PermissionError:
+            pass
+
+
+def run(
+    files: list[tuple[str, bytes]],
+    db_path: Path | None = None,
+    *,
+    records_path: Path | None = None,
+    by: str | None = None,
+    dry_run: bool = False,
+    mapping: tuple[str, bytes] | None = None,
+    contract: str | None = None,
+    references: References | None = None,
+    progress: Progress = lambda _m: None,
+) -> ImportResult:
+    started = time.perf_counter()
+    db_path = Path(db_path or settings.db_path())
+    records_path = Path(records_path or settings.records_db_path(db_path))
+    result = ImportResult(dry_run=dry_run)
+    if not db_path.is_file():
+        data_dir = _data_dir(db_path)
+        if dry_run:
+            result.error = f"No database at {db_path}. Build it first: contract-monitor build --db {db_path}"
+            return result
+        progress(f"no warehouse at {db_path}: building it from {data_dir}")
+        warehouse.build(data_dir, db_path, progress=progress, records_path=records_path)
+    refs = references or load_references(db_path)
+
+    prepared: list[store.Prepared] = []
+    for index, (name, data) in enumerate(files, start=1):
+        progress(f"validating {Path(name).name} ({index} of {len(files)}, {len(data):,} bytes)")
+        item, col = prepare_file(
+            name,
+            data,
+            refs,
+            mapping=mapping[1] if mapping else None,
+            mapping_name=Path(mapping[0]).name if mapping else "mapping",
+            contract=contract,
+        )
+        result.problems += col.problems
+        if col.extra:
+            result.truncated[col.file] = col.extra
+        if item is not None:
+            prepared.append(item)
+            progress(f"validated {Path(name).name}: {item.rows:,} rows")
+    if result.problems:
+        result.seconds = time.perf_counter() - started
+        return result
+
+    done = store.imported(records_path)
+    seen: set[str] = set()
+    for item in prepared:
+        if item.sha256 in done:
+            file, when, who = done[item.sha256]
+            result.unchanged.append(
+                f"{Path(item.name).name} was already imported (as {file}, {when:%Y-%m-%d %H:%M} UTC by {who}); "
+                "nothing changed."
+            )
+        elif item.sha256 in seen:
+            result.unchanged.append(
+                f"{Path(item.name).name} is identical to another file in this import; imported once."
+            )
+        else:
+            seen.add(item.sha256)
+            result.files.append(item)
+    keys = sorted(
+        {
+            (r["contract_id"], (r.get("month") or r["received_date"]).replace(day=1))
+            for item in result.files
+            for rows in item.tables.values()
+            for r in rows
+        }
+    )
+    result.contracts = sorted({c for c, _ in keys})
+    if dry_run:
+        result.seconds = time.perf_counter() - started
+        return result
+
+    in_warehouse = _warehouse_imports(db_path)
+    behind = set(done) - (in_warehouse or set())
+    if not result.files and not behind:
+        result.seconds = time.perf_counter() - started
+        return result
+
+    before = _ratings(db_path, keys)
+    who = by or current_user()
+    if result.files:
+        archive_dir = db_path.parent / "imports"
+        archived = {item.sha256: store.archive(archive_dir, item) for item in result.files}
+        progress(f"writing {sum(i.rows for i in result.files):,} rows to {records_path.name} in one transaction")
+        result.counts = store.write(records_path, result.files, who, archived, progress)
+
+    def build_progress(message: str) -> None:
+        progress(message)
+        if message.startswith("built mart"):
+            store.pause_point("before-swap")
+
+    data_dir = _data_dir(db_path)
+    _remove_abandoned_builds(db_path)
+    progress(f"rebuilding {db_path.name} from {data_dir} and the records store")
+    try:
+        warehouse.build(data_dir, db_path, progress=build_progress, records_path=records_path)
+    except (loader.LoadError, models.ModelError, warehouse.BuildError, duckdb.Error) as exc:
+        if result.files:
+            store.forget(records_path, [i.sha256 for i in result.files])
+        result.error = (
+            f"The warehouse could not be rebuilt with this import, so it was undone; the database is unchanged.\n{exc}"
+        )
+        return result
+    result.rebuilt = True
+    after = _ratings(db_path, keys)
+    for key in sorted(after, key=lambda k: (k[0], k[1], k[2])):
+        old, new = before.get(key), after[key]
+        if old != new:
+            contract_id, month, item = key
+            result.rating_changes.append(
+                f"{contract_id} {month:%Y-%m} {item}: {old or '(month not yet reported)'} → {new}"
+            )
+    result.seconds = time.perf_counter() - started
+    return result

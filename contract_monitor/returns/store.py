@@ -1,0 +1,184 @@
+"""Write validated returns into the records store in one transaction, and archive the raw files.
+
+Revisions: for each table, contract and month, the first import is revision 1 and
+every later import that covers that contract-month is the next revision; the staging
+views use only the newest revision, and every revision stays in the store (history).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from .. import records
+from .validate import Note
+
+RECORD_TABLES = {
+    "kpi_values": "return_kpi_values",
+    "experience_measures": "return_experience_measures",
+    "finance": "return_finance",
+    "narrative_feedback": "return_narrative_feedback",
+}
+# fault injection for the kill tests: pause (and say so) at a named point so a test can kill the process there
+PAUSE_ENV = "CONTRACT_MONITOR_IMPORT_PAUSE"
+
+
+def pause_point(name: str) -> None:
+    if os.environ.get(PAUSE_ENV) == name:
+        print(f"paused at {name}", flush=True)
+        sys.stdout.flush()
+        time.sleep(120)
+
+
+@dataclass
+class Prepared:
+    """One validated file, ready to store."""
+
+    name: str
+    sha256: str
+    data: bytes
+    file_format: str  # return, ae or fft
+    tables: dict[str, list[dict]] = field(default_factory=dict)
+    notes: list[Note] = field(default_factory=list)
+    stats: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def rows(self) -> int:
+        return sum(len(r) for r in self.tables.values())
+
+
+def imported(records_path: Path) -> dict[str, tuple]:
+    """sha256 -> (file, imported_at, imported_by) of every file already imported."""
+    if not records_path.is_file():
+        return {}
+    with records.connect(records_path, read_only=True) as con:
+        exists = con.execute("select count(*) from duckdb_tables() where table_name = 'return_imports'").fetchone()[0]
+        if not exists:
+            return {}
+        rows = con.execute("select source_sha256, source_file, imported_at, imported_by from return_imports").fetchall()
+    return {r[0]: r[1:] for r in rows}
+
+
+def archive(archive_dir: Path, item: Prepared) -> Path:
+    """The raw bytes under ``<archive_dir>/<sha256>/<name>``, written to a temp file and renamed."""
+    folder = archive_dir / item.sha256
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / Path(item.name).name
+    if not target.is_file():
+        temp = target.with_name(target.name + ".partial")
+        temp.write_bytes(item.data)
+        os.replace(temp, target)
+    return target
+
+
+def _month_of(table: str, row: dict) -> dt.date:
+    return (row["received_date"] if table == "narrative_feedback" else row["month"]).replace(day=1)
+
+
+def write(
+    records_path: Path,
+    items: list[Prepared],
+    who: str,
+    archived: dict[str, Path],
+    progress: Callable[[str], None] = lambda _m: None,
+) -> dict[str, dict[str, int]]:
+    """Store every item in one transaction. Returns {table: {added, replaced}}; nothing is kept on failure."""
+    counts: dict[str, dict[str, int]] = {t: {"added": 0, "replaced": 0} for t in RECORD_TABLES}
+    now = dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
+    with records.connect(records_path) as con:
+        con.execute("begin transaction")
+        try:
+            for item in items:
+                for table, rows in item.tables.items():
+                    if not rows:
+                        continue
+                    target = RECORD_TABLES[table]
+                    current = {
+                        (c, m): (rev, n)
+                        for c, m, rev, n in con.execute(
+                            f"""
+                            with latest as (
+                                select contract_id, month, max(revision) as revision from {target} group by all
+                            )
+                            select contract_id, month, revision, count(*)
+                            from {target} inner join latest using (contract_id, month, revision)
+                            group by all
+                            """
+                        ).fetchall()
+                    }
+                    frame = pd.DataFrame([{k: v for k, v in r.items() if not k.startswith("_")} for r in rows])
+                    if table == "kpi_values" and item.file_format == "return":
+                        # the own format's blank submitted_date means "sent today"; adapters' sources do not say
+                        frame["submitted_date"] = [r.get("submitted_date") or now.date() for r in rows]
+                    months = [_month_of(table, r) for r in rows]
+                    if table == "narrative_feedback":
+                        frame["month"] = months
+                        frame["feedback_id"] = [
+                            r.get("feedback_id") or f"IMP-{item.sha256[:10]}-{r['_row']}" for r in rows
+                        ]
+                    keys = list(zip(frame["contract_id"], months, strict=True))
+                    for key in set(keys):
+                        counts[table]["replaced"] += current.get(key, (0, 0))[1]
+                    frame["revision"] = [current.get(k, (0, 0))[0] + 1 for k in keys]
+                    frame["source_file"] = Path(item.name).name
+                    frame["source_sheet"] = [r["_sheet"] for r in rows]
+                    frame["source_row"] = [r["_row"] for r in rows]
+                    frame["source_sha256"] = item.sha256
+                    frame["imported_at"] = now
+                    frame["imported_by"] = who
+                    con.register("incoming", frame)
+                    con.execute(f"insert into {target} by name select * from incoming")
+                    con.unregister("incoming")
+                    counts[table]["added"] += len(rows)
+                    progress(f"stored {len(rows):,} {table} rows from {item.name}")
+                if item.notes:
+                    notes = pd.DataFrame(
+                        {
+                            "source_sha256": item.sha256,
+                            "source_file": Path(item.name).name,
+                            "source_sheet": [n.sheet for n in item.notes],
+                            "source_row": [n.row for n in item.notes],
+                            "column_name": [n.column for n in item.notes],
+                            "original": [n.original for n in item.notes],
+                            "stored": [n.stored for n in item.notes],
+                            "note": [n.note for n in item.notes],
+                        }
+                    )
+                    con.register("incoming_notes", notes)
+                    con.execute("insert into return_notes by name select * from incoming_notes")
+                    con.unregister("incoming_notes")
+                con.execute(
+                    "insert into return_imports values (?, ?, ?, ?, ?, ?, ?, ?)",
+                    [
+                        item.sha256,
+                        Path(item.name).name,
+                        str(archived.get(item.sha256, "")),
+                        item.file_format,
+                        now,
+                        who,
+                        item.rows,
+                        "; ".join(f"{k}: {v:,}" for k, v in item.stats.items()),
+                    ],
+                )
+            pause_point("before-commit")
+            con.execute("commit")
+        except BaseException:
+            con.execute("rollback")
+            raise
+    return counts
+
+
+def forget(records_path: Path, shas: list[str]) -> None:
+    """Remove imports again (used when the warehouse could not be rebuilt with them), in one transaction."""
+    with records.connect(records_path) as con:
+        con.execute("begin transaction")
+        for table in [*RECORD_TABLES.values(), "return_notes", "return_imports"]:
+            con.execute(f"delete from {table} where source_sha256 in (select unnest(?))", [shas])
+        con.execute("commit")

@@ -1,0 +1,63 @@
+"""Small Streamlit building blocks shared by the pages: a table with its CSV and Excel downloads, a
+chart with its "show as table" text equivalent, a deep-link problem message, the empty state.
+No data access and no business rules here."""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+from pandas.io.formats.style import Styler
+
+from . import presentation
+
+
+def table(frame, name: str, key: str, **dataframe_kwargs):
+    """A table (a DataFrame or its Styler) with "Download CSV" and "Download Excel" buttons (files
+    are made only when clicked)."""
+    event = st.dataframe(frame, hide_index=True, width="stretch", key=key, **dataframe_kwargs)
+    if isinstance(frame, Styler):
+        frame = frame.data  # a styled table downloads its data
+    left, right, _ = st.columns([1, 1, 4])
+    left.download_button(
+        "Download CSV",
+        data=lambda: presentation.csv_bytes(frame),
+        file_name=f"{name}.csv",
+        mime="text/csv",
+        key=f"{key}_csv",
+        icon=":material/download:",
+        on_click="ignore",
+    )
+    right.download_button(
+        "Download Excel",
+        data=lambda: presentation.excel_bytes(frame, name),
+        file_name=f"{name}.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        key=f"{key}_xlsx",
+        icon=":material/download:",
+        on_click="ignore",
+    )
+    return event
+
+
+def chart(fig: go.Figure, equivalent: pd.DataFrame, name: str, key: str, **plotly_kwargs):
+    """A Plotly chart and, under it, the same numbers as a table (with downloads) in an expander."""
+    event = st.plotly_chart(fig, key=key, config={"displaylogo": False}, **plotly_kwargs)
+    with st.expander("Show as table"):
+        table(equivalent, name, key=f"{key}_table")
+    return event
+
+
+def link_problems(problems: list[str | None]) -> None:
+    """A link that asked for something we cannot show: say so plainly, then carry on."""
+    for problem in problems:
+        if problem:
+            st.warning(problem, icon=":material/link_off:")
+
+
+def no_database() -> None:
+    st.info(
+        "There is no database yet. Run `make run` (or `contract-monitor build`) to build it from sample_data/, "
+        "then reload this page."
+    )
+    st.stop()

@@ -1,0 +1,14 @@
+-- grain: one row per decision recorded on a comment (who, when, the display text before and after), newest first per comment
+select
+    d.decision_id,
+    d.feedback_id,
+    f.contract_id,
+    d.decision,
+    d.text_before,
+    d.text_after,
+    d.reason,
+    d.decided_by,
+    d.decided_at,
+    d.newest_first
+from stg_comment_decisions as d
+inner join stg_narrative_feedback as f using (feedback_id)

@@ -1,0 +1,68 @@
+"""`contract-monitor bench` runs end to end on a tiny scale (a smoke run: nothing here is about time)."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+from contract_monitor import bench
+
+
+def test_bench_smoke_run_writes_results_report_and_summary_line(tmp_path: Path):
+    docs = tmp_path / "benchmarks.md"
+    out = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "contract_monitor",
+            "bench",
+            "--scale",
+            "XS",
+            "--reps",
+            "2",
+            "--out",
+            str(tmp_path / "bench"),
+            "--docs",
+            str(docs),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert out.returncode == 0, out.stderr[-2000:]
+    last = out.stdout.strip().splitlines()[-1]
+    assert re.fullmatch(
+        r"scale=XS page_p95_ms=[\d.]+ search_p95_ms=[\d.]+ import_s=[\d.]+ rss_mb=[\d.]+ pandas_ratio=[\d.]+", last
+    ), last
+    result = json.loads((tmp_path / "bench" / "XS.json").read_text())
+    assert result["import_rows"] == result["rows"]["kpi_definitions"]
+    assert (
+        set(result["warm"])
+        == set(result["cold"])
+        == {"portfolio", "contract", "voices_search_portfolio", "voices_search_contract", "monthly_review"}
+    )
+    assert all(v["n"] == 2 for v in result["warm"].values())
+    assert "| XS | 12 |" in docs.read_text()
+    assert (tmp_path / "benchmarks_scaling.png").stat().st_size > 10_000
+
+
+def test_percentiles_are_taken_from_the_samples():
+    summary = bench.summarise([0.010, 0.020, 0.030, 0.040] * 5)
+    assert summary == {"median_ms": 25.0, "p95_ms": 40.0, "n": 20}
+
+
+def test_pandas_baseline_agrees_with_the_portfolio_mart_on_experience(fixture_db):
+    raw = bench.load_raw_frames(fixture_db)
+    frame = bench.pandas_portfolio(raw).set_index("contract_id")
+    import duckdb
+
+    con = duckdb.connect(str(fixture_db), read_only=True)
+    mart = dict(
+        con.execute("select contract_id, experience_positive_share from contract_month where is_latest").fetchall()
+    )
+    for contract_id, share in mart.items():
+        pandas_share = frame.loc[contract_id, "experience_share"]
+        assert (share is None and pandas_share != pandas_share) or abs(share - pandas_share) < 1e-9

@@ -10,6 +10,7 @@ marts at the next build, and the person is told so.
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -40,6 +41,9 @@ FIELDS = {
     "KPI": "KPI",
     "consent": "Approve for the board",
 }
+
+
+_SAVING = threading.Lock()
 
 
 class Refused(workflow.DecisionError):
@@ -76,14 +80,15 @@ def record_and_rebuild(
     anything on bad input), then rebuild the warehouse so the marts show it."""
     db_path = Path(db_path or settings.db_path())
     records_path = Path(records_path or settings.records_db_path(db_path))
-    record_id = write(records_path)
-    started = time.perf_counter()
-    try:
-        warehouse.rebuild_current(db_path, records_path)
-    except Exception as exc:  # noqa: BLE001 - any build failure is reported; the record is kept
-        lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
-        problem = " ".join(lines[:2]) + (f" (and {len(lines) - 2} more lines)" if len(lines) > 2 else "")
-        return Saved(record_id, False, time.perf_counter() - started, problem)
+    with _SAVING:  # one save at a time in this process: DuckDB shares one records-store instance per file
+        record_id = write(records_path)
+        started = time.perf_counter()
+        try:
+            warehouse.rebuild_current(db_path, records_path)
+        except Exception as exc:  # noqa: BLE001 - any build failure is reported; the record is kept
+            lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
+            problem = " ".join(lines[:2]) + (f" (and {len(lines) - 2} more lines)" if len(lines) > 2 else "")
+            return Saved(record_id, False, time.perf_counter() - started, problem)
     return Saved(record_id, True, time.perf_counter() - started)
 
 

@@ -43,9 +43,21 @@ def kpi_stories(evidence: pd.DataFrame, board: bool = False) -> None:
             st.caption("No story is attached to this KPI yet.")
         return
     st.markdown(f"**Stories attached ({len(evidence)})**")
-    for quote, caption in stories.evidence_lines(evidence):
+    for link_id, (quote, caption) in zip(evidence["link_id"], stories.evidence_lines(evidence), strict=True):
         st.markdown(f"> “{presentation.escape_markdown(quote)}”")
         st.caption(presentation.escape_markdown(caption))
+        if not board and st.button(
+            "Remove this story", key=f"evidence_remove_{link_id}", type="tertiary", icon=":material/link_off:"
+        ):
+            _save(
+                lambda store, link_id=link_id: _remove(link_id, store),
+                "Removed the story from the KPI (the link stays in the log).",
+            )
+
+
+def _remove(link_id: str, store) -> str:
+    workflow.remove_evidence(link_id, store=store)
+    return link_id
 
 
 def attach_story_form(contract_id: str, kpis: dict[str, str], month: pd.Timestamp, said: pd.DataFrame) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import threading
 from collections.abc import Callable
 from pathlib import Path
 
@@ -111,6 +112,11 @@ def built_from(db_path: Path | None = None) -> Path:
     return path
 
 
+# The app rebuilds in its own process when someone records something; two people saving at once
+# would otherwise share one temporary file (it is named after the process id).
+_REBUILD_LOCK = threading.Lock()
+
+
 def rebuild_current(
     db_path: Path | None = None,
     records_path: Path | None = None,
@@ -118,10 +124,12 @@ def rebuild_current(
 ) -> Path:
     """Rebuild the warehouse from the data folder it was built from and the records store, so what
     someone just recorded (a decision, an evidence link, an action) reaches the marts. Atomic like
-    ``build``: on failure the previous database stays. Returns the data folder used."""
+    ``build``: on failure the previous database stays. One rebuild at a time per process; a second
+    waits, then rebuilds with both records. Returns the data folder used."""
     db_path = Path(db_path or settings.db_path())
-    data_dir = built_from(db_path)
-    build(data_dir, db_path, progress=progress, records_path=records_path)
+    with _REBUILD_LOCK:
+        data_dir = built_from(db_path)
+        build(data_dir, db_path, progress=progress, records_path=records_path)
     return data_dir
 
 

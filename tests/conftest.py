@@ -62,3 +62,28 @@ def one(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None):
     row = con.execute(sql, params or []).fetchone()
     assert row is not None, f"no row for: {sql}"
     return row[0] if len(row) == 1 else row
+
+
+@pytest.fixture
+def on_sample_db(sample_db: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The app reads the sample database."""
+    monkeypatch.setenv("CONTRACT_MONITOR_DB", str(sample_db))
+    return sample_db
+
+
+@pytest.fixture(scope="session")
+def stories_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    import story_fixture
+
+    return story_fixture.build(tmp_path_factory.mktemp("stories"))
+
+
+@pytest.fixture
+def stories_env(stories_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, Path]:
+    """A private copy of the stories database and records store, and the app pointed at them."""
+    import story_fixture
+
+    db, store = story_fixture.copy(stories_db, tmp_path)
+    monkeypatch.setenv("CONTRACT_MONITOR_DB", str(db))
+    monkeypatch.setenv("CONTRACT_MONITOR_RECORDS_DB", str(store))
+    return db, store

@@ -5,10 +5,10 @@ board-safe marts follow. Each test writes to its own copy of the warehouse and r
 from __future__ import annotations
 
 import re
+import threading
 from pathlib import Path
 
 import duckdb
-import pytest
 import story_fixture
 from streamlit.testing.v1 import AppTest
 
@@ -16,19 +16,6 @@ from contract_monitor import settings, stories, warehouse
 
 APP = str(settings.PROJECT_ROOT / "streamlit_app.py")
 PAGE = "dashboards/voices_approvals.py"
-
-
-@pytest.fixture(scope="module")
-def stories_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return story_fixture.build(tmp_path_factory.mktemp("stories"))
-
-
-@pytest.fixture
-def env(stories_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, Path]:
-    db, store = story_fixture.copy(stories_db, tmp_path)
-    monkeypatch.setenv("CONTRACT_MONITOR_DB", str(db))
-    monkeypatch.setenv("CONTRACT_MONITOR_RECORDS_DB", str(store))
-    return db, store
 
 
 def _page(contract: str = "C2", status: str = "pending", name: str | None = "Sam Patel") -> AppTest:
@@ -78,12 +65,12 @@ def _raw_texts(at: AppTest) -> str:
     )
 
 
-def test_the_queue_shows_redacted_text_consent_themes_and_the_original_only_behind_a_label(env):
+def test_the_queue_shows_redacted_text_consent_themes_and_the_original_only_behind_a_label(stories_env):
     at = _page()
     assert at.title[0].value == "Approve comments"
-    pending = _one(env[0], "select count(*) from feedback where contract_id = 'C2' and approval_state = 'pending'")[0][
-        0
-    ]
+    pending = _one(
+        stories_env[0], "select count(*) from feedback where contract_id = 'C2' and approval_state = 'pending'"
+    )[0][0]
     assert at.subheader[0].value == f"Pending: {pending} comments (C2 Care at home - west)"
     _choose(at, "M1")
     shown = _texts(at)
@@ -97,8 +84,8 @@ def test_the_queue_shows_redacted_text_consent_themes_and_the_original_only_behi
     assert "M1" in set(queue["ID"]) and not queue.apply(lambda c: c.astype(str).str.contains("Wilson")).any().any()
 
 
-def test_approve_is_logged_rebuilds_and_reaches_the_board(env):
-    db, store = env
+def test_approve_is_logged_rebuilds_and_reaches_the_board(stories_env):
+    db, store = stories_env
     at = _choose(_page(), "M1")
     at.button(key="approvals_approve").click().run()
     assert not at.exception
@@ -119,8 +106,8 @@ def test_approve_is_logged_rebuilds_and_reaches_the_board(env):
     assert "Approved by Sam Patel" in _texts(at)
 
 
-def test_a_decision_without_your_name_is_refused_and_nothing_is_written(env):
-    db, store = env
+def test_a_decision_without_your_name_is_refused_and_nothing_is_written(stories_env):
+    db, store = stories_env
     at = _choose(_page(name=None), "M1")
     at.button(key="approvals_approve").click().run()
     assert at.error[0].value.startswith("Your name: required")
@@ -128,7 +115,7 @@ def test_a_decision_without_your_name_is_refused_and_nothing_is_written(env):
     assert _decisions(store) == 0
 
 
-def test_no_consent_can_never_be_approved_and_the_page_says_why(env):
+def test_no_consent_can_never_be_approved_and_the_page_says_why(stories_env):
     at = _choose(_page(), "M3")
     assert at.button(key="approvals_approve").disabled
     assert stories.NO_CONSENT in [w.value for w in at.warning]
@@ -136,11 +123,11 @@ def test_no_consent_can_never_be_approved_and_the_page_says_why(env):
     at.button_group(key="approvals_status").set_value("approved").run()
     _choose(at, "M2")
     assert stories.NO_CONSENT in [w.value for w in at.warning]
-    assert _one(env[0], "select count(*) from board_comments where feedback_id = 'M2'") == [(0,)]
+    assert _one(stories_env[0], "select count(*) from board_comments where feedback_id = 'M2'") == [(0,)]
 
 
-def test_an_edit_with_personal_data_is_refused_naming_the_field(env):
-    db, store = env
+def test_an_edit_with_personal_data_is_refused_naming_the_field(stories_env):
+    db, store = stories_env
     at = _choose(_page(), "M1")
     at.text_area(key="approvals_edit_M1").input("The Narwhal team were rushed. Ring 07700 900123.")
     at.button(key="approvals_edit_submit").click().run()
@@ -148,8 +135,8 @@ def test_an_edit_with_personal_data_is_refused_naming_the_field(env):
     assert _decisions(store) == 0
 
 
-def test_an_accepted_edit_is_logged_with_before_and_after_and_needs_approval(env):
-    db, store = env
+def test_an_accepted_edit_is_logged_with_before_and_after_and_needs_approval(stories_env):
+    db, store = stories_env
     at = _choose(_page(), "M1")
     before = _one(db, "select display_text from feedback where feedback_id = 'M1'")[0][0]
     at.text_area(key="approvals_edit_M1").input("The team were rushed.")  # sent with the form's submit
@@ -173,8 +160,8 @@ def test_an_accepted_edit_is_logged_with_before_and_after_and_needs_approval(env
     assert _one(db, "select display_text from board_comments where feedback_id = 'M1'") == [("The team were rushed.",)]
 
 
-def test_reject_needs_a_reason_then_is_logged_with_it(env):
-    db, store = env
+def test_reject_needs_a_reason_then_is_logged_with_it(stories_env):
+    db, store = stories_env
     at = _choose(_page(status="approved"), "M0")
     at.button(key="approvals_reject_submit").click().run()
     assert at.error[0].value.startswith("Reason for rejecting: required")
@@ -191,7 +178,7 @@ def test_reject_needs_a_reason_then_is_logged_with_it(env):
     assert "Rejected by Sam Patel" in _texts(at) and "identifies a family" in _texts(at)
 
 
-def test_a_bad_status_in_the_link_is_explained(env):
+def test_a_bad_status_in_the_link_is_explained(stories_env):
     at = _page(status="maybe", name=None)
     assert "'maybe' in the link is not a status" in at.warning[0].value
     assert at.button_group(key="approvals_status").value == "pending"
@@ -200,8 +187,8 @@ def test_a_bad_status_in_the_link_is_explained(env):
 # --------------------------------------------------------------------------- behind the page
 
 
-def test_rebuild_current_uses_the_data_folder_the_warehouse_was_built_from(env):
-    db, store = env
+def test_rebuild_current_uses_the_data_folder_the_warehouse_was_built_from(stories_env):
+    db, store = stories_env
     built_from = Path(_one(db, "select data_dir from build_info")[0][0])
     saved = stories.record_and_rebuild(
         lambda s: stories.workflow.record_decision("M1", "approved", "Sam", "x", store=s), db, store
@@ -214,8 +201,35 @@ def test_rebuild_current_uses_the_data_folder_the_warehouse_was_built_from(env):
     ]
 
 
-def test_a_failed_rebuild_keeps_the_decision_and_the_previous_warehouse_and_says_so(env, tmp_path: Path):
-    db, store = env
+def test_two_people_saving_at_once_both_reach_the_warehouse(stories_env):
+    db, store = stories_env
+    errors = []
+
+    def approve(feedback_id: str) -> None:
+        try:
+            stories.record_and_rebuild(
+                lambda s: stories.workflow.record_decision(feedback_id, "approved", "Sam", "x", store=s), db, store
+            )
+        except Exception as exc:  # noqa: BLE001 - collected and asserted below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=approve, args=(fid,)) for fid in ("M1", "M3")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors
+    assert _one(
+        db, "select feedback_id, approval_state from feedback where feedback_id in ('M1', 'M3') order by 1"
+    ) == [
+        ("M1", "approved"),
+        ("M3", "approved"),
+    ]
+    assert not list(db.parent.glob(f"{db.name}.building-*"))
+
+
+def test_a_failed_rebuild_keeps_the_decision_and_the_previous_warehouse_and_says_so(stories_env, tmp_path: Path):
+    db, store = stories_env
     data = story_fixture.write(tmp_path / "broken")
     (data / "kpi_values.csv").write_text("not,a,valid,file\n", encoding="utf-8")
     con = duckdb.connect(str(db))  # point build_info at the broken folder

@@ -25,19 +25,6 @@ PAGE = "dashboards/contract.py"
 APRIL = "2025-04-01"
 
 
-@pytest.fixture(scope="module")
-def stories_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return story_fixture.build(tmp_path_factory.mktemp("board"))
-
-
-@pytest.fixture
-def env(stories_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, Path]:
-    db, store = story_fixture.copy(stories_db, tmp_path)
-    monkeypatch.setenv("CONTRACT_MONITOR_DB", str(db))
-    monkeypatch.setenv("CONTRACT_MONITOR_RECORDS_DB", str(store))
-    return db, store
-
-
 @pytest.fixture
 def downloads(monkeypatch: pytest.MonkeyPatch) -> list:
     """Every media file manager AppTest creates, so a test can run a download button's callable."""
@@ -105,13 +92,13 @@ def _assert_board_safe(at: AppTest, db: Path) -> str:
         assert secret.replace("\\", "") not in page, secret
     for pii in (story_fixture.PHONE, story_fixture.EMAIL, "Wilson"):
         assert pii not in page
-    assert not at.get("form") and not at.text_input and not at.text_area  # nothing to write in
+    assert not at.get("form") and not at.text_input and not at.text_area and not at.button  # nothing to write
     assert not any("restricted" in e.label.lower() for e in at.expander)
     return page
 
 
-def test_board_view_shows_only_consented_and_approved_comments_of_the_four_combinations(env):
-    db, store = env
+def test_board_view_shows_only_consented_and_approved_comments_of_the_four_combinations(stories_env):
+    db, store = stories_env
     for fid in story_fixture.COMBOS:  # every one attached as a story to a KPI: only M0's may show
         workflow.attach_evidence(fid, "C2", "K1", dt.date(2025, 4, 1), "a.manager", note=f"note {fid}", store=store)
     warehouse.rebuild_current(db, store)
@@ -137,8 +124,8 @@ def test_board_view_shows_only_consented_and_approved_comments_of_the_four_combi
     assert markers["M1"] in managers_page and "note M3" in managers_page and manager.get("form")
 
 
-def test_decisions_change_what_the_board_sees(env, monkeypatch: pytest.MonkeyPatch):
-    db, store = env
+def test_decisions_change_what_the_board_sees(stories_env, monkeypatch: pytest.MonkeyPatch):
+    db, store = stories_env
     # decisions are stamped to the second; a minute apart here so "the newest wins" is well defined
     clock = iter(dt.datetime(2025, 5, 1, 9, minute) for minute in range(60))
     monkeypatch.setattr(workflow, "_now", lambda: next(clock))
@@ -155,8 +142,8 @@ def test_decisions_change_what_the_board_sees(env, monkeypatch: pytest.MonkeyPat
         assert marker not in page
 
 
-def test_board_view_downloads_hold_only_board_comments(env, downloads):
-    db, _ = env
+def test_board_view_downloads_hold_only_board_comments(stories_env, downloads):
+    db, _ = stories_env
     at = _board(contract="C2", month="2025-04")
     ids = {b.proto.deferred_file_id: b.proto.id for b in at.get("download_button")}
     board_csv = next(f for f, i in ids.items() if i.endswith("board_stories_csv"))

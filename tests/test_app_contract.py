@@ -4,19 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from streamlit.testing.v1 import AppTest
 
 from contract_monitor import settings
 
 APP = str(settings.PROJECT_ROOT / "streamlit_app.py")
 PAGE = "dashboards/contract.py"
-
-
-@pytest.fixture
-def on_sample_db(sample_db: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("CONTRACT_MONITOR_DB", str(sample_db))
-    return sample_db
 
 
 def _contract(**query) -> AppTest:

@@ -8,27 +8,12 @@ import re
 from pathlib import Path
 
 import duckdb
-import pytest
-import story_fixture
 from streamlit.testing.v1 import AppTest
 
 from contract_monitor import settings
 
 APP = str(settings.PROJECT_ROOT / "streamlit_app.py")
 PAGE = "dashboards/contract.py"
-
-
-@pytest.fixture(scope="module")
-def stories_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return story_fixture.build(tmp_path_factory.mktemp("contract_stories"))
-
-
-@pytest.fixture
-def env(stories_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, Path]:
-    db, store = story_fixture.copy(stories_db, tmp_path)
-    monkeypatch.setenv("CONTRACT_MONITOR_DB", str(db))
-    monkeypatch.setenv("CONTRACT_MONITOR_RECORDS_DB", str(store))
-    return db, store
 
 
 def _contract() -> AppTest:
@@ -59,8 +44,8 @@ def _share(at: AppTest) -> str:
     return next(m.value for m in at.metric if m.label == "Negative themes responded to (last 12 months)")
 
 
-def test_attach_a_story_to_a_kpi_month_and_see_it_beside_the_chart(env):
-    db, store = env
+def test_attach_a_story_to_a_kpi_month_and_see_it_beside_the_chart(stories_env):
+    db, store = stories_env
     at = _contract()
     assert _texts(at).count("No story is attached to this KPI yet.") == 2  # K1 and K2
     options = at.selectbox(key="attach_comment").options  # chosen from April's comments
@@ -81,10 +66,17 @@ def test_attach_a_story_to_a_kpi_month_and_see_it_beside_the_chart(env):
     assert "“this story explains April's dip” · attached by Sam Patel · M1 · not for the board" in shown
     assert "The Narwhal team were rushed. Ring [NAME]" in shown  # the redacted text, never the original
     assert shown.count("No story is attached to this KPI yet.") == 1  # K2 still has none
+    # attached by mistake: remove it; the link stays in the log, flagged
+    link_id = _rows(db, "select link_id from kpi_evidence")[0][0]
+    at.button(key=f"evidence_remove_{link_id}").click().run()
+    assert at.success[0].value.startswith("Removed the story from the KPI")
+    assert _rows(db, "select count(*) from kpi_evidence") == [(0,)]
+    assert _rows(db, "select feedback_id, is_current from stg_evidence_links") == [("M1", False)]
+    assert _texts(at).count("No story is attached to this KPI yet.") == 2
 
 
-def test_attach_needs_your_name_and_nothing_is_written(env):
-    db, store = env
+def test_attach_needs_your_name_and_nothing_is_written(stories_env):
+    db, store = stories_env
     at = _contract()
     at.selectbox(key="attach_comment").set_value("M1")
     at.button(key="attach_submit").click().run()
@@ -92,8 +84,8 @@ def test_attach_needs_your_name_and_nothing_is_written(env):
     assert _rows(store, "select count(*) from evidence_links") in ([], [(0,)])
 
 
-def test_record_an_action_for_a_theme_and_the_response_share_follows(env):
-    db, store = env
+def test_record_an_action_for_a_theme_and_the_response_share_follows(stories_env):
+    db, store = stories_env
     at = _contract()
     before = _share(at)
     loop = _rows(db, "select theme, responded from response_loop where contract_id = 'C2' order by theme")
@@ -114,8 +106,8 @@ def test_record_an_action_for_a_theme_and_the_response_share_follows(env):
     assert list(actions["We did"]) == ["Visits lengthened to 30 minutes"]
 
 
-def test_an_action_needs_a_theme_or_comments_and_what_changed(env):
-    db, store = env
+def test_an_action_needs_a_theme_or_comments_and_what_changed(stories_env):
+    db, store = stories_env
     at = _contract()
     at.text_area(key="action_what").input("Something")
     at.text_input(key="action_name").input("Provider lead")

@@ -49,12 +49,6 @@ def test_money_formats_pounds_and_shows_a_dash_for_nothing():
 # --------------------------------------------------------------------------- on the sample portfolio
 
 
-@pytest.fixture
-def on_sample_db(sample_db: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("CONTRACT_MONITOR_DB", str(sample_db))
-    return sample_db
-
-
 def _portfolio(**query) -> AppTest:
     at = AppTest.from_file(APP, default_timeout=60)
     for name, value in query.items():

@@ -3,23 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 import duckdb
 import pandas as pd
-import pytest
 from streamlit.testing.v1 import AppTest
 
 from contract_monitor import data_access, presentation, settings
 
 APP = str(settings.PROJECT_ROOT / "streamlit_app.py")
 PAGE = "dashboards/voices.py"
-
-
-@pytest.fixture
-def on_sample_db(sample_db: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("CONTRACT_MONITOR_DB", str(sample_db))
-    return sample_db
 
 
 def _voices(**query) -> AppTest:

@@ -228,24 +228,6 @@ def prepare_file(
     return (None if col.problems else item), col
 
 
-def _data_dir(db_path: Path) -> Path:
-    """The folder the current warehouse was built from (build_info.data_dir), else sample_data."""
-    try:
-        con = warehouse.connect(db_path, read_only=True)
-    except FileNotFoundError:
-        return settings.SAMPLE_DATA_DIR
-    try:
-        value = con.execute("select data_dir from build_info").fetchone()[0]
-    except duckdb.Error:
-        return settings.SAMPLE_DATA_DIR
-    finally:
-        con.close()
-    path = Path(value)
-    if not path.is_absolute():
-        path = next((p for p in (Path.cwd() / path, settings.PROJECT_ROOT / path) if p.is_dir()), path)
-    return path
-
-
 def _warehouse_imports(db_path: Path) -> set[str] | None:
     con = warehouse.connect(db_path, read_only=True)
     try:
@@ -323,7 +305,7 @@ def run(
     records_path = Path(records_path or settings.records_db_path(db_path))
     result = ImportResult(dry_run=dry_run)
     if not db_path.is_file():
-        data_dir = _data_dir(db_path)
+        data_dir = warehouse.built_from(db_path)
         if dry_run:
             result.error = f"No database at {db_path}. Build it first: contract-monitor build --db {db_path}"
             return result
@@ -400,11 +382,10 @@ def run(
         if message.startswith("built mart"):
             store.pause_point("before-swap")
 
-    data_dir = _data_dir(db_path)
     _remove_abandoned_builds(db_path)
-    progress(f"rebuilding {db_path.name} from {data_dir} and the records store")
+    progress(f"rebuilding {db_path.name} from {warehouse.built_from(db_path)} and the records store")
     try:
-        warehouse.build(data_dir, db_path, progress=build_progress, records_path=records_path)
+        warehouse.rebuild_current(db_path, records_path=records_path, progress=build_progress)
     except (loader.LoadError, models.ModelError, warehouse.BuildError, duckdb.Error) as exc:
         if result.files:
             store.forget(records_path, [i.sha256 for i in result.files])

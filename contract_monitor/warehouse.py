@@ -30,6 +30,18 @@ ENRICHMENTS: list[Callable[[duckdb.DuckDBPyConnection, Callable[[str], None]], N
 ENRICHMENTS.append(narrative_enrich.tag_comments)  # enriched.codebook, enriched.comment_tags
 
 
+def _attach_previous(con: duckdb.DuckDBPyConnection, db_path: Path) -> bool:
+    """Attach the warehouse being replaced as ``previous`` (read only), so enrichment steps can reuse
+    what they derived last time. Anything wrong with it just means nothing is reused."""
+    if not db_path.is_file():
+        return False
+    try:
+        con.execute(f"attach {loader.quote_literal(str(db_path))} as previous (read_only)")
+    except duckdb.Error:
+        return False
+    return True
+
+
 def _remove(path: Path) -> None:
     for candidate in (path, path.with_name(path.name + ".wal")):
         candidate.unlink(missing_ok=True)
@@ -61,8 +73,13 @@ def build(
 
             def enrich_all(con: duckdb.DuckDBPyConnection) -> None:
                 con.execute("create schema if not exists enriched")
-                for enrich in ENRICHMENTS:
-                    enrich(con, progress)
+                attached = _attach_previous(con, db_path)
+                try:
+                    for enrich in ENRICHMENTS:
+                        enrich(con, progress)
+                finally:
+                    if attached:
+                        con.execute("detach previous")
 
             created = models.create_all(con, progress=progress, after_staging=enrich_all)
             failures = models.run_checks(con)

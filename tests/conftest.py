@@ -8,6 +8,7 @@ from pathlib import Path
 import duckdb
 import pytest
 from fixture_data import write_fixture
+from streamlit.testing.v1 import AppTest
 
 from contract_monitor import settings, warehouse
 
@@ -87,3 +88,13 @@ def stories_env(stories_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     monkeypatch.setenv("CONTRACT_MONITOR_DB", str(db))
     monkeypatch.setenv("CONTRACT_MONITOR_RECORDS_DB", str(store))
     return db, store
+
+
+def open_page(page: str | None = None, timeout: int = 60, **query) -> AppTest:
+    """Run the app with these query parameters, on ``page`` (e.g. "dashboards/voices.py") or the default page."""
+    at = AppTest.from_file(str(settings.PROJECT_ROOT / "streamlit_app.py"), default_timeout=timeout)
+    for name, value in query.items():
+        at.query_params[name] = value
+    if page is not None:
+        at.switch_page(page)
+    return at.run()

@@ -13,6 +13,7 @@ import duckdb
 import pandas as pd
 import pytest
 import story_fixture
+from conftest import open_page
 from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1 import app_test as app_test_module
 from streamlit.testing.v1.element_tree import Dataframe
@@ -40,12 +41,7 @@ def downloads(monkeypatch: pytest.MonkeyPatch) -> list:
 
 
 def _board(**query) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=90)
-    at.query_params["view"] = "board"
-    for name, value in query.items():
-        at.query_params[name] = value
-    at.switch_page(PAGE)
-    at.run()
+    at = open_page(PAGE, timeout=90, view="board", **query)
     assert not at.exception
     return at
 

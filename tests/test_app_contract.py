@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from conftest import open_page
 from streamlit.testing.v1 import AppTest
 
 from contract_monitor import settings
@@ -13,11 +14,7 @@ PAGE = "dashboards/contract.py"
 
 
 def _contract(**query) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    for name, value in query.items():
-        at.query_params[name] = value
-    at.switch_page(PAGE)
-    return at.run()
+    return open_page(PAGE, **query)
 
 
 def test_a_deep_link_opens_the_contract_month_and_domain(on_sample_db):

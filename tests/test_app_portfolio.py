@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from conftest import open_page
 from streamlit.testing.v1 import AppTest
 
 from contract_monitor import presentation, settings
@@ -50,10 +51,7 @@ def test_money_formats_pounds_and_shows_a_dash_for_nothing():
 
 
 def _portfolio(**query) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    for name, value in query.items():
-        at.query_params[name] = value
-    return at.run()
+    return open_page(**query)
 
 
 def test_portfolio_has_alerts_filters_sort_downloads_and_the_changes_digest(on_sample_db, sample):

@@ -6,20 +6,16 @@ import datetime as dt
 
 import duckdb
 import pandas as pd
+from conftest import open_page
 from streamlit.testing.v1 import AppTest
 
-from contract_monitor import data_access, presentation, settings
+from contract_monitor import data_access, presentation
 
-APP = str(settings.PROJECT_ROOT / "streamlit_app.py")
 PAGE = "dashboards/voices.py"
 
 
 def _voices(**query) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    for name, value in query.items():
-        at.query_params[name] = value
-    at.switch_page(PAGE)
-    return at.run()
+    return open_page(PAGE, **query)
 
 
 def _comments(at: AppTest) -> pd.DataFrame:

@@ -7,10 +7,11 @@ passed. A failed build leaves the previous database exactly as it was.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import duckdb
@@ -29,6 +30,11 @@ class BuildError(Exception):
 ENRICHMENTS: list[Callable[[duckdb.DuckDBPyConnection, Callable[[str], None]], None]] = []
 ENRICHMENTS.append(narrative_enrich.tag_comments)  # enriched.codebook, enriched.comment_tags
 
+# Python steps that run once every mart exists and before the data tests (e.g. building a search
+# index over a mart). Same signature as ENRICHMENTS; the previous warehouse is attached as
+# ``previous`` while they run, so they can reuse what they built last time.
+AFTER_MARTS: list[Callable[[duckdb.DuckDBPyConnection, Callable[[str], None]], None]] = []
+
 
 def _attach_previous(con: duckdb.DuckDBPyConnection, db_path: Path) -> bool:
     """Attach the warehouse being replaced as ``previous`` (read only), so enrichment steps can reuse
@@ -40,6 +46,17 @@ def _attach_previous(con: duckdb.DuckDBPyConnection, db_path: Path) -> bool:
     except duckdb.Error:
         return False
     return True
+
+
+@contextlib.contextmanager
+def _previous_attached(con: duckdb.DuckDBPyConnection, db_path: Path) -> Iterator[bool]:
+    """``previous`` attached (when it can be) for the duration of the block."""
+    attached = _attach_previous(con, db_path)
+    try:
+        yield attached
+    finally:
+        if attached:
+            con.execute("detach previous")
 
 
 def _remove(path: Path) -> None:
@@ -73,15 +90,14 @@ def build(
 
             def enrich_all(con: duckdb.DuckDBPyConnection) -> None:
                 con.execute("create schema if not exists enriched")
-                attached = _attach_previous(con, db_path)
-                try:
+                with _previous_attached(con, db_path):
                     for enrich in ENRICHMENTS:
                         enrich(con, progress)
-                finally:
-                    if attached:
-                        con.execute("detach previous")
 
             created = models.create_all(con, progress=progress, after_staging=enrich_all)
+            with _previous_attached(con, db_path):
+                for step in AFTER_MARTS:
+                    step(con, progress)
             failures = models.run_checks(con)
             if failures:
                 lines = [f"{len(failures)} data test(s) in queries/checks/ returned rows:"]

@@ -16,7 +16,7 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from . import settings, warehouse
+from . import search_index, settings, warehouse
 
 
 def _db_state() -> tuple[str, float]:
@@ -31,7 +31,7 @@ def _connection(path: str, mtime: float) -> duckdb.DuckDBPyConnection:
     after a rebuild (e.g. after an approval on the Approve comments page) swapped in a new one."""
     if not Path(path).is_file():
         warehouse.connect(Path(path), read_only=True)  # raises the "build it with" message
-    con = duckdb.connect()
+    con = duckdb.connect(config={"memory_limit": settings.APP_MEMORY_LIMIT})
     quoted = path.replace("'", "''")
     con.execute(f"attach '{quoted}' as warehouse (read_only)")
     return con
@@ -217,12 +217,16 @@ class CommentFilters:
 
 
 def comment_filter_sql(filters: CommentFilters) -> tuple[str, list]:
-    """A WHERE clause over the feedback mart and its parameters: every word of ``search`` must appear
-    (case-insensitively) in the text shown; list filters keep any of their values."""
+    """A WHERE clause over the ``search_comments`` table (contract_monitor/search_index.py: one row per
+    comment of the feedback mart, newest first) and its parameters. Every word of ``search`` must start
+    a word of the text shown (case-insensitively), found through the search index, never by scanning
+    the texts; list filters keep any of their values."""
     clauses, params = [], []
-    for word in filters.search.split():
-        clauses.append("contains(lower(display_text), ?)")
-        params.append(word.lower())
+    search_words = search_index.words(filters.search)
+    if search_words:
+        matching, matching_params = search_index.match_sql(search_words)
+        clauses.append(f"text_id in ({matching})")
+        params += matching_params
     for column, values in (("contract_id", filters.contracts), ("source", filters.sources)):
         if values:
             clauses.append(f"{column} in ({', '.join('?' * len(values))})")
@@ -246,34 +250,38 @@ def comment_filter_sql(filters: CommentFilters) -> tuple[str, list]:
 
 
 def voices_options() -> dict[str, pd.DataFrame]:
-    """Mart: feedback (queries/marts/feedback.sql): what the Voices filters can offer, counted."""
+    """Mart: voices_filter_counts (queries/marts/voices_filter_counts.sql): what the Voices filters can
+    offer, counted once at build time."""
+
+    def facet(name: str, columns: str) -> pd.DataFrame:
+        return read(f"select {columns} from voices_filter_counts where facet = ? order by value", name)
+
     return {
-        "contracts": read(
-            "select contract_id, any_value(title) as title, count(*) as comments from feedback group by 1 order by 1"
-        ),
-        "sources": read("select source, count(*) as comments from feedback group by 1 order by 1"),
-        "sentiments": read(
-            "select coalesce(sentiment, 'not rated') as sentiment, count(*) as comments from feedback group by 1"
-        ),
-        "themes": read("select theme, sum(comments) as comments from theme_month_counts group by 1 order by 1"),
-        "months": read("select month, count(*) as comments from feedback group by 1 order by 1"),
+        "contracts": facet("contract", "value as contract_id, label as title, comments"),
+        "sources": facet("source", "value as source, comments"),
+        "sentiments": facet("sentiment", "value as sentiment, comments"),
+        "themes": facet("theme", "value as theme, comments"),
+        "months": facet("month", "value::date as month, comments"),
     }
 
 
 def comment_month_counts(filters: CommentFilters) -> pd.DataFrame:
-    """Mart: feedback (queries/marts/feedback.sql): matching comments per month and sentiment."""
+    """Table: search_comments (the feedback mart's comments, indexed for search; see
+    contract_monitor/search_index.py): matching comments per month and sentiment."""
     where, params = comment_filter_sql(filters)
     return read(
         "select month, coalesce(sentiment, 'not rated') as sentiment, count(*) as comments "
-        f"from feedback where {where} group by all order by month, sentiment",
+        f"from search_comments where {where} group by all order by month, sentiment",
         *params,
     )
 
 
 def search_comments(filters: CommentFilters, limit: int = VOICES_PAGE_SIZE) -> pd.DataFrame:
-    """Mart: feedback (queries/marts/feedback.sql): the newest ``limit`` comments matching the filters."""
+    """Table: search_comments (the feedback mart's comments, newest first, with the columns the Voices
+    page shows; see contract_monitor/search_index.py): the newest ``limit`` comments matching the filters."""
     where, params = comment_filter_sql(filters)
     return read(
-        f"select * from feedback where {where} order by received_date desc, feedback_id limit {int(limit)}",
+        f"select * exclude (text_id) from search_comments where {where}"
+        f" order by received_date desc, feedback_id limit {int(limit)}",
         *params,
     )

@@ -18,6 +18,11 @@ RECORDS_DDL_DIR = QUERIES_DIR / "records"
 
 DEFAULT_DB = PROJECT_ROOT / "data" / "warehouse.duckdb"
 
+# How much memory the app's DuckDB may use for its buffer pool and queries (it spills to disk
+# beyond this). Pages read small slices of precomputed marts, so a modest limit keeps the app's
+# footprint flat however large the warehouse is.
+APP_MEMORY_LIMIT = os.environ.get("CONTRACT_MONITOR_APP_MEMORY_LIMIT", "512MB")
+
 
 def db_path() -> Path:
     """The DuckDB file used by the CLI and the app: CONTRACT_MONITOR_DB, or data/warehouse.duckdb."""

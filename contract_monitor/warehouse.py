@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import hashlib
 import os
 import threading
 from collections.abc import Callable, Iterator
@@ -16,7 +17,7 @@ from pathlib import Path
 
 import duckdb
 
-from . import __version__, loader, models, records, settings
+from . import __version__, loader, models, records, schema, search_index, settings
 from .narrative import enrich as narrative_enrich
 
 
@@ -34,6 +35,7 @@ ENRICHMENTS.append(narrative_enrich.tag_comments)  # enriched.codebook, enriched
 # index over a mart). Same signature as ENRICHMENTS; the previous warehouse is attached as
 # ``previous`` while they run, so they can reuse what they built last time.
 AFTER_MARTS: list[Callable[[duckdb.DuckDBPyConnection, Callable[[str], None]], None]] = []
+AFTER_MARTS.append(search_index.build)  # search_texts, search_postings, search_comments (Voices)
 
 
 def _attach_previous(con: duckdb.DuckDBPyConnection, db_path: Path) -> bool:
@@ -59,6 +61,47 @@ def _previous_attached(con: duckdb.DuckDBPyConnection, db_path: Path) -> Iterato
             con.execute("detach previous")
 
 
+def data_signature(data_dir: Path) -> str:
+    """What the raw tables were loaded from: each input file's name, size and modification time
+    (as ``make`` decides what is stale). Any edit to any file changes it."""
+    digest = hashlib.sha256(str(Path(data_dir).resolve()).encode())
+    for table in schema.TABLES:
+        path = Path(data_dir) / table.filename
+        stat = path.stat() if path.is_file() else None
+        digest.update(
+            (f"|{table.filename}:{stat.st_size}:{stat.st_mtime_ns}" if stat else f"|{table.filename}:-").encode()
+        )
+    return digest.hexdigest()
+
+
+def _copy_unchanged_raw(con: duckdb.DuckDBPyConnection, db_path: Path, signature: str) -> dict[str, int] | None:
+    """Copy every raw table from the warehouse being replaced when it was loaded from exactly these
+    files (same ``data_signature``): they were validated then, so validating them again would find
+    nothing new. Returns row counts, or None when anything differs (then the caller loads the CSVs)."""
+    names = [t.name for t in schema.TABLES]
+    with _previous_attached(con, db_path) as attached:
+        if not attached:
+            return None
+        try:
+            previous = con.execute("select data_signature from previous.main.build_info").fetchone()
+            present = {
+                r[0]
+                for r in con.execute(
+                    "select table_name from duckdb_tables() where database_name = 'previous' and schema_name = 'raw'"
+                ).fetchall()
+            }
+        except duckdb.Error:
+            return None
+        if previous is None or previous[0] != signature or not set(names) <= present:
+            return None
+        con.execute("create schema if not exists raw")
+        counts = {}
+        for name in names:
+            con.execute(f"create table raw.{name} as select * from previous.raw.{name}")
+            counts[name] = con.execute(f"select count(*) from raw.{name}").fetchone()[0]
+        return counts
+
+
 def _remove(path: Path) -> None:
     for candidate in (path, path.with_name(path.name + ".wal")):
         candidate.unlink(missing_ok=True)
@@ -69,10 +112,13 @@ def build(
     db_path: Path | None = None,
     progress: Callable[[str], None] = lambda _m: None,
     records_path: Path | None = None,
+    reuse_unchanged_data: bool = False,
 ) -> dict[str, int]:
     """Load ``data_dir`` and the records store, and (re)create every view into ``db_path``.
 
     Returns raw row counts. The records store defaults to records.duckdb beside ``db_path``.
+    With ``reuse_unchanged_data`` (rebuilds after an import or a decision), the raw tables are
+    copied from the warehouse being replaced when the CSV files have not changed since it was built.
     """
     db_path = Path(db_path or settings.db_path())
     records_path = Path(records_path or settings.records_db_path(db_path))
@@ -83,8 +129,13 @@ def build(
         con = duckdb.connect(str(temp))
         con.execute("set enable_progress_bar = false")
         try:
-            progress(f"loading CSV files from {data_dir}")
-            counts = loader.load_directory(con, Path(data_dir), progress=progress)
+            signature = data_signature(Path(data_dir))
+            counts = _copy_unchanged_raw(con, db_path, signature) if reuse_unchanged_data else None
+            if counts is not None:
+                progress(f"copied {sum(counts.values()):,} raw rows: the CSV files in {data_dir} are unchanged")
+            else:
+                progress(f"loading CSV files from {data_dir}")
+                counts = loader.load_directory(con, Path(data_dir), progress=progress)
             for table, rows in records.copy_into_warehouse(con, records_path).items():
                 progress(f"copied records table {table}: {rows:,} rows")
 
@@ -107,11 +158,13 @@ def build(
             con.execute(
                 """
                 create or replace table build_info as
-                select ? as built_at, ? as data_dir, ? as app_version, ? as duckdb_version, ? as models
+                select ? as built_at, ? as data_dir, ? as data_signature, ? as app_version,
+                       ? as duckdb_version, ? as models
                 """,
                 [
                     dt.datetime.now(dt.UTC).replace(microsecond=0),
                     str(data_dir),
+                    signature,
                     __version__,
                     duckdb.__version__,
                     len(created),
@@ -162,7 +215,7 @@ def rebuild_current(
     db_path = Path(db_path or settings.db_path())
     with _REBUILD_LOCK:
         data_dir = built_from(db_path)
-        build(data_dir, db_path, progress=progress, records_path=records_path)
+        build(data_dir, db_path, progress=progress, records_path=records_path, reuse_unchanged_data=True)
     return data_dir
 
 

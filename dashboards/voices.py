@@ -51,7 +51,14 @@ def _clear_month() -> None:
 # --- filters -----------------------------------------------------------------------------------
 with st.container(border=True):
     search = st.text_input(
-        "Search the comments", key="voices_search", placeholder="for example: rushed, listened, waiting"
+        "Search the comments",
+        key="voices_search",
+        placeholder="for example: rushed, listened, waiting",
+        help=(
+            "Finds comments with a word starting with each word you type, in any letter case: 'rush' finds "
+            "'rushed' and 'rushing'; 'never rushed' finds comments with both. Searches the text shown here "
+            "(personal details removed), never the original."
+        ),
     )
     has_themes = not options["themes"].empty
     cols = st.columns([3, 2, 2, 3, 2] if has_themes else [3, 2, 2, 3])

@@ -9,7 +9,7 @@ import pandas as pd
 from conftest import open_page
 from streamlit.testing.v1 import AppTest
 
-from contract_monitor import data_access, presentation
+from contract_monitor import data_access, presentation, search_index
 
 PAGE = "dashboards/voices.py"
 
@@ -125,11 +125,14 @@ def _frame(**columns) -> pd.DataFrame:
 
 
 def _matching(frame: pd.DataFrame, **filters) -> list[str]:
-    """Run the Voices page's WHERE clause in DuckDB over ``frame`` standing in for the feedback mart."""
+    """Run the Voices page's WHERE clause in DuckDB over ``frame`` standing in for the feedback mart
+    (indexed for search as the build does)."""
     where, params = data_access.comment_filter_sql(data_access.CommentFilters(**filters))
     con = duckdb.connect()
     con.register("feedback", frame)
-    return [r[0] for r in con.execute(f"select feedback_id from feedback where {where} order by 1", params).fetchall()]
+    search_index.build(con)
+    sql = f"select feedback_id from search_comments where {where} order by 1"
+    return [r[0] for r in con.execute(sql, params).fetchall()]
 
 
 def test_comment_filters_apply_every_filter_in_sql():
@@ -137,7 +140,9 @@ def test_comment_filters_apply_every_filter_in_sql():
     assert _matching(frame) == ["F1", "F2", "F3"]
     assert _matching(frame, search="rushed") == ["F1", "F3"]  # case-insensitive
     assert _matching(frame, search="never rushed") == ["F3"]  # every word must appear
-    assert _matching(frame, search="[name]") == ["F2"]  # the text shown is searched, literally
+    assert _matching(frame, search="[name]") == ["F2"]  # the text shown is searched ("[NAME]" is the word "name")
+    assert _matching(frame, search="rush") == ["F1", "F3"]  # a word matches the words it starts
+    assert _matching(frame, search="ushed") == []  # ... and not the middle of a word
     assert _matching(frame, sentiments=("not rated",)) == ["F2"]
     assert _matching(frame, sources=("staff",)) == ["F2"]
     assert _matching(frame, contracts=("C2",)) == ["F3"]
@@ -152,7 +157,7 @@ def test_comment_filters_are_parameters_not_sql(sample):
     hostile = "x'); drop table feedback; --"
     where, params = data_access.comment_filter_sql(data_access.CommentFilters(search=hostile, contracts=(hostile,)))
     assert hostile not in where and hostile in params
-    assert sample.execute(f"select count(*) from feedback where {where}", params).fetchone()[0] == 0
+    assert sample.execute(f"select count(*) from search_comments where {where}", params).fetchone()[0] == 0
 
 
 def test_comments_table_shows_the_display_text_and_themes():

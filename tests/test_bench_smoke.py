@@ -45,7 +45,10 @@ def test_bench_smoke_run_writes_results_report_and_summary_line(tmp_path: Path):
         == {"portfolio", "contract", "voices_search_portfolio", "voices_search_contract", "monthly_review"}
     )
     assert all(v["n"] == 2 for v in result["warm"].values())
-    assert "| XS | 12 |" in docs.read_text()
+    assert re.search(r"^\| XS \| \d{4}-\d\d-\d\d \| 12 \|", docs.read_text(), re.MULTILINE)
+    assert "Where the first build's time went at XS" in docs.read_text()
+    assert "Where the full rebuild's time went at XS" in docs.read_text()
+    assert result["first_build_s"] > 0 and any("tagged 0 new distinct" in line for line in result["rebuild_log"])
     assert (tmp_path / "benchmarks_scaling.png").stat().st_size > 10_000
 
 
@@ -66,3 +69,10 @@ def test_pandas_baseline_agrees_with_the_portfolio_mart_on_experience(fixture_db
     for contract_id, share in mart.items():
         pandas_share = frame.loc[contract_id, "experience_share"]
         assert (share is None and pandas_share != pandas_share) or abs(share - pandas_share) < 1e-9
+
+
+def test_the_report_keeps_the_last_results_of_scales_not_run_this_time(tmp_path: Path):
+    (tmp_path / "M.json").write_text(json.dumps({"scale": "M", "contracts": 5000, "from": "earlier"}))
+    (tmp_path / "S.json").write_text(json.dumps({"scale": "S", "contracts": 200, "from": "earlier"}))
+    shown = bench.with_earlier_scales([{"scale": "S", "contracts": 200, "from": "now"}], tmp_path)
+    assert [(r["scale"], r["from"]) for r in shown] == [("S", "now"), ("M", "earlier")]

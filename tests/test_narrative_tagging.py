@@ -10,7 +10,7 @@ import pytest
 from conftest import one, require_shared_file
 
 from contract_monitor import cli
-from contract_monitor.narrative import evaluate, sentiment, themes
+from contract_monitor.narrative import enrich, evaluate, sentiment, themes
 from contract_monitor.narrative.text import tokens
 
 
@@ -80,6 +80,53 @@ def test_two_themes_starting_at_the_same_word_are_both_found():
     tags = themes.tag(["They were respectful."], book)[0]
     assert {"dignity", "attitude"} <= set(tags)
     assert tags == [t.theme for t in book if t.theme in tags]  # codebook order
+
+
+def test_a_phrase_starting_inside_another_themes_phrase_is_still_found():
+    # "lovely" (kindness) starts inside nothing, but "is lovely and always has a laugh" holds both
+    # an attitude phrase and a kindness phrase that overlap; each theme is matched on its own.
+    tags = themes.tag(["My worker is lovely and always has a laugh with me."], themes.load())[0]
+    assert {"kindness", "attitude"} <= set(tags)
+
+
+def test_a_pattern_the_build_engine_cannot_run_is_rejected_with_its_row(tmp_path: Path):
+    path = tmp_path / "codebook.csv"
+    path.write_text(
+        "theme,label,description,patterns,critical,fft_topics\ntime,Time,d,rush(?=ed),y,\n", encoding="utf-8"
+    )
+    with pytest.raises(themes.CodebookError, match=r"row 2, column 'patterns': got 'rush\(\?=ed\)'"):
+        themes.load(path)
+
+
+def test_the_same_text_gets_the_same_tags_and_is_tagged_once():
+    texts = ["Carers are always rushed.", "Lovely staff, call me on 07700 900123.", "Carers are always rushed."]
+    frame = enrich.tag_texts(texts, themes.load())
+    assert len(frame) == 3
+    assert frame.iloc[0].to_dict() == frame.iloc[2].to_dict()
+    assert "07700 900123" not in frame.iloc[1]["redacted_text"]
+    assert frame.iloc[0]["sentiment"] == "negative" and "time" in frame.iloc[0]["themes"]
+
+
+def test_tagging_in_worker_processes_gives_the_same_tags_as_in_one(monkeypatch, tmp_path: Path):
+    # Inside the app, __main__ is a Streamlit page: a worker must never run it again. Point __main__
+    # at a script that exits at once; workers that re-ran it would die and break the pool.
+    import sys
+    import types
+
+    script = tmp_path / "page.py"
+    script.write_text("raise SystemExit('a worker ran the main script')\n")
+    fake_main = types.ModuleType("__main__")
+    fake_main.__file__ = str(script)
+    monkeypatch.setitem(sys.modules, "__main__", fake_main)
+    texts = [f"Visit {i}: the carer was {'kind' if i % 2 else 'late and rude'}." for i in range(40)]
+    alone = enrich._python_tags(texts, None)
+    pool = enrich._pool(workers=2)
+    try:
+        shared = enrich._python_tags(texts, pool)
+    finally:
+        pool.shutdown()
+    assert alone.equals(shared) and len(shared) == 40
+    assert set(shared["sentiment"]) == {"positive", "negative"}
 
 
 def test_codebook_covers_the_issue_themes_and_maps_fft_topics():

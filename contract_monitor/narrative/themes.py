@@ -9,6 +9,8 @@ blank when none does; used only by the evaluation).
 
 A comment gets every theme with at least one pattern in it: zero, one or several. Themes name
 what a comment is about, not whether it is good or bad ("never rushed" is still about time).
+Matching runs in DuckDB at build time (RE2 regular expressions, one per theme, vectorised over
+every new text), so patterns must be valid in both Python's ``re`` (checked on load) and RE2.
 Set ``CONTRACT_MONITOR_CODEBOOK`` to use another codebook file.
 """
 
@@ -18,8 +20,10 @@ import csv
 import os
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
+
+import duckdb
+import pandas as pd
 
 from .. import settings
 
@@ -38,7 +42,18 @@ class Theme:
     patterns: str
     critical: bool
     fft_topics: tuple[str, ...]
-    regex: re.Pattern
+
+
+def _pattern_error(patterns: str) -> str | None:
+    """Why ``patterns`` is not a valid RE2 regular expression (the engine the build matches with)."""
+    con = duckdb.connect()
+    try:
+        con.execute("select regexp_matches('', ?)", [r"\b(?:" + patterns.lower() + r")\b"])
+    except duckdb.Error as exc:
+        return str(exc).split("\n")[0]
+    finally:
+        con.close()
+    return None
 
 
 def codebook_path() -> Path:
@@ -77,11 +92,10 @@ def load(path: Path | None = None) -> list[Theme]:
                 if not patterns:
                     problems.append(f"{where}, column 'patterns': got '', expected at least one phrase")
                     continue
-                try:
-                    regex = re.compile(rf"\b(?:{patterns})\b", re.IGNORECASE)
-                except re.error as exc:
+                error = _pattern_error(patterns)
+                if error:
                     problems.append(
-                        f"{where}, column 'patterns': got {patterns[:60]!r}, expected a valid pattern ({exc})"
+                        f"{where}, column 'patterns': got {patterns[:60]!r}, expected a valid pattern ({error})"
                     )
                     continue
                 themes.append(
@@ -92,7 +106,6 @@ def load(path: Path | None = None) -> list[Theme]:
                         patterns=patterns,
                         critical=critical == "y",
                         fft_topics=tuple(t.strip() for t in (row["fft_topics"] or "").split(";") if t.strip()),
-                        regex=regex,
                     )
                 )
     except OSError as exc:
@@ -106,32 +119,33 @@ def load(path: Path | None = None) -> list[Theme]:
     return themes
 
 
-@lru_cache(maxsize=8)
-def _compiled(patterns: tuple[tuple[str, str], ...]) -> tuple[re.Pattern, list[tuple[str, re.Pattern]]]:
-    combined = re.compile("|".join(rf"\b(?P<{key}>{p})\b" for key, p in patterns))
-    anchored = [(key, re.compile(rf"\b(?:{p})\b")) for key, p in patterns]
-    return combined, anchored
+def _pattern(theme: Theme) -> str:
+    return r"\b(?:" + theme.patterns.lower() + r")\b"
+
+
+def sql_expression(themes: list[Theme], lowered: str) -> str:
+    """A DuckDB expression: the list of themes (codebook order) whose patterns match ``lowered``,
+    an SQL expression holding the lower-cased text. Each theme is matched on its own (RE2, where
+    ``\\b`` is an ASCII word boundary)."""
+    if not themes:
+        return "cast([] as varchar[])"
+    cases = ", ".join(
+        f"case when regexp_matches({lowered}, {_literal(_pattern(t))}) then {_literal(t.theme)} end" for t in themes
+    )
+    return f"list_filter([{cases}], x -> x is not null)"
+
+
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
 
 
 def tag(texts: list[str], themes: list[Theme]) -> list[list[str]]:
-    """The themes found in each text, in codebook order.
-
-    One pass of a combined pattern over the lower-cased text finds where phrases start; at each
-    of those places every other theme is tried too, so two themes whose phrases start at the same
-    word are both found. (A phrase that starts inside another theme's matched phrase is not seen.)
-    """
-    order = {t.theme: i for i, t in enumerate(themes)}
-    combined, anchored = _compiled(tuple((t.theme, t.patterns.lower()) for t in themes))
-    out = []
-    for text in texts:
-        lowered = (text or "").lower()
-        found: set[str] = set()
-        for m in combined.finditer(lowered):
-            found.add(m.lastgroup)
-            if len(found) < len(anchored):
-                start = m.start()
-                for key, regex in anchored:
-                    if key not in found and regex.match(lowered, start):
-                        found.add(key)
-        out.append(sorted(found, key=order.__getitem__))
-    return out
+    """The themes found in each text, in codebook order: the build's own SQL (``sql_expression``),
+    run in an in-memory DuckDB, so evaluation measures exactly what the build does."""
+    con = duckdb.connect()
+    try:
+        con.register("_texts", pd.DataFrame({"i": range(len(texts)), "text": [t or "" for t in texts]}))
+        rows = con.execute(f"select {sql_expression(themes, 'lower(text)')} from _texts order by i").fetchall()
+    finally:
+        con.close()
+    return [list(r[0]) for r in rows]

@@ -29,6 +29,8 @@ from collections.abc import Callable
 
 import duckdb
 
+from . import reuse
+
 # Bump when the tokeniser or the tables' meaning change: the previous index is then not reused.
 INDEX_VERSION = "1"
 WORD_PATTERN = r"[\pL\pN]+"
@@ -85,16 +87,7 @@ def match_sql(search_words: list[str]) -> tuple[str, list]:
 
 def _previous_index(con: duckdb.DuckDBPyConnection) -> int | None:
     """The number of sorted runs in the previous warehouse's postings, when they can be reused."""
-    try:
-        tables = {
-            r[0]
-            for r in con.execute(
-                "select table_name from duckdb_tables() where database_name = 'previous' and schema_name = 'main'"
-            ).fetchall()
-        }
-    except duckdb.Error:
-        return None
-    if not {"search_index_info", "search_texts", "search_postings"} <= tables:
+    if not {"search_index_info", "search_texts", "search_postings"} <= reuse.previous_tables(con, "main"):
         return None
     row = con.execute("select version, runs from previous.search_index_info").fetchone()
     return int(row[1]) if row is not None and row[0] == INDEX_VERSION else None

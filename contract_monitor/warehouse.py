@@ -17,7 +17,7 @@ from pathlib import Path
 
 import duckdb
 
-from . import __version__, loader, models, records, schema, search_index, settings
+from . import __version__, loader, models, records, reuse, schema, search_index, settings
 from .narrative import enrich as narrative_enrich
 
 
@@ -82,14 +82,9 @@ def _copy_unchanged_raw(con: duckdb.DuckDBPyConnection, db_path: Path, signature
     with _previous_attached(con, db_path) as attached:
         if not attached:
             return None
+        present = reuse.previous_tables(con, "raw")
         try:
             previous = con.execute("select data_signature from previous.main.build_info").fetchone()
-            present = {
-                r[0]
-                for r in con.execute(
-                    "select table_name from duckdb_tables() where database_name = 'previous' and schema_name = 'raw'"
-                ).fetchall()
-            }
         except duckdb.Error:
             return None
         if previous is None or previous[0] != signature or not set(names) <= present:

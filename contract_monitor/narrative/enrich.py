@@ -34,6 +34,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from .. import reuse
 from . import redact, sentiment, themes
 
 BATCH = 100_000
@@ -130,13 +131,7 @@ def tagger_fingerprint() -> str:
 
 def _reusable(con: duckdb.DuckDBPyConnection, fingerprint: str) -> bool:
     """True when the previous warehouse is attached and was tagged by the same tagger."""
-    tables = {
-        r[0]
-        for r in con.execute(
-            "select table_name from duckdb_tables() where database_name = 'previous' and schema_name = 'enriched'"
-        ).fetchall()
-    }
-    if not {"tagger", "text_tags"} <= tables:
+    if not {"tagger", "text_tags"} <= reuse.previous_tables(con, "enriched"):
         return False
     previous = con.execute("select fingerprint from previous.enriched.tagger").fetchone()
     return previous is not None and previous[0] == fingerprint

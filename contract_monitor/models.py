@@ -2,8 +2,15 @@
 
 One view per file and the file stem is the view's name. Staging and intermediate
 files become views; marts are materialised as tables (dbt's table
-materialisation) so pages never recompute them. ``queries/checks/*.sql`` are data
-tests: each must return zero rows.
+materialisation) so pages never recompute them. A staging or intermediate model
+that several others read and that is costly to compute can declare
+``-- materialised: table`` on line 2 (after the grain): it is then built once as a
+table, in dependency order, instead of being recomputed by every reader.
+A mart that pages read by a key (one contract's rows) declares ``-- clustered by: contract_id,
+month`` on line 2: it is stored in that order, so DuckDB's zone maps (the min and max of each
+column per row group) let a lookup read only the row groups that can hold the key instead of
+scanning the whole table.
+``queries/checks/*.sql`` are data tests: each must return zero rows.
 """
 
 from __future__ import annotations
@@ -19,6 +26,9 @@ from . import settings
 
 _WORD = re.compile(r"[a-z_][a-z0-9_]*")
 _LINE_COMMENT = re.compile(r"--[^\n]*")
+_MATERIALISED = re.compile(r"--\s*materiali[sz]ed:\s*(\S*)\s*$")
+_CLUSTERED = re.compile(r"--\s*clustered by:\s*(.*?)\s*$")
+_SORT_KEY = re.compile(r"[a-z_][a-z0-9_]*(?: desc)?")
 
 
 @dataclass(frozen=True)
@@ -29,8 +39,23 @@ class Model:
     sql: str
 
     @property
+    def declared_materialisation(self) -> str | None:
+        """The value of a ``-- materialised: ...`` comment on line 2, if there is one."""
+        lines = self.sql.splitlines()
+        match = _MATERIALISED.match(lines[1].strip()) if len(lines) > 1 else None
+        return match.group(1) if match else None
+
+    @property
+    def clustered_by(self) -> list[str]:
+        """The sort keys of a ``-- clustered by: a, b desc`` comment on line 2 (marts only)."""
+        lines = self.sql.splitlines()
+        match = _CLUSTERED.match(lines[1].strip()) if len(lines) > 1 else None
+        return [k.strip() for k in match.group(1).split(",")] if match else []
+
+    @property
     def materialised(self) -> bool:
-        return self.layer in settings.MATERIALISED_LAYERS
+        """Built as a table: every mart, and any other model that declares ``-- materialised: table``."""
+        return self.layer in settings.MATERIALISED_LAYERS or self.declared_materialisation == "table"
 
     @property
     def grain(self) -> str:
@@ -52,6 +77,19 @@ def discover(queries_dir: Path = settings.QUERIES_DIR) -> list[Model]:
     duplicates = {n for n in names if names.count(n) > 1}
     if duplicates:
         raise ModelError(f"two SQL files define the same view: {sorted(duplicates)}")
+    for model in models:
+        keys = model.clustered_by
+        if keys and (model.layer not in settings.MATERIALISED_LAYERS or not all(_SORT_KEY.fullmatch(k) for k in keys)):
+            raise ModelError(
+                f"{model.path}: line 2 declares 'clustered by: {', '.join(keys)}'; only a mart can, and only with"
+                " column names (each optionally followed by 'desc'), separated by commas"
+            )
+        declared = model.declared_materialisation
+        if declared is not None and (declared != "table" or model.layer in settings.MATERIALISED_LAYERS):
+            raise ModelError(
+                f"{model.path}: line 2 declares 'materialised: {declared}'; only a staging or intermediate "
+                "model can declare 'materialised: table' (marts are always tables)"
+            )
     return models
 
 
@@ -118,13 +156,17 @@ def create_all(
 
 def _create(con: duckdb.DuckDBPyConnection, model: Model, progress: Callable[[str], None]) -> None:
     kind = "table" if model.materialised else "view"
+    body = model.sql
+    if model.clustered_by:
+        body = f"select * from (\n{model.sql}\n) order by {', '.join(model.clustered_by)}"
     try:
-        con.execute(f"create or replace {kind} {model.name} as\n{model.sql}")
+        con.execute(f"create or replace {kind} {model.name} as\n{body}")
     except duckdb.Error as exc:
         raise ModelError(f"{model.path.relative_to(model.path.parents[2])}: {exc}") from exc
     if model.materialised:
         rows = con.execute(f"select count(*) from {model.name}").fetchone()[0]
-        progress(f"built mart {model.name}: {rows:,} rows")
+        what = "built mart" if model.layer == "marts" else "materialised"
+        progress(f"{what} {model.name}: {rows:,} rows")
 
 
 def checks(queries_dir: Path = settings.QUERIES_DIR) -> list[tuple[str, str]]:

@@ -21,8 +21,16 @@ def test_every_sql_file_becomes_a_view_or_mart_named_after_it(fx):
         ).fetchall()
     )
     for model in MODELS:
-        expected = "table" if model.layer == "marts" else "view"
+        expected = "table" if model.materialised else "view"
         assert objects.get(model.name) == expected, f"{model.path} should be a {expected} named {model.name}"
+
+
+def test_only_marts_and_declared_models_are_tables():
+    for model in MODELS:
+        declared = model.sql.splitlines()[1].strip() == "-- materialised: table"
+        assert model.materialised == (model.layer == "marts" or declared), model.path
+        if model.layer == "marts":
+            assert not declared, f"{model.path}: marts are always tables, nothing to declare"
 
 
 def test_layers_use_their_prefixes():

@@ -1,4 +1,5 @@
 -- grain: one row per contract and month it was active within the reporting period
+-- materialised: table
 select
     c.contract_id,
     m.month,

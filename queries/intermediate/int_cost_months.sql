@@ -1,4 +1,5 @@
 -- grain: one row per contract and active month, with unit cost, cost per outcome and the service-area comparison
+-- materialised: table
 with monthly as (
     select
         cm.contract_id,

@@ -1,4 +1,5 @@
 -- grain: one row per contract, active month and scorecard measure (five domains plus the relationship gap)
+-- materialised: table
 with outcomes as (
     select
         k.contract_id,

@@ -1,4 +1,5 @@
 -- grain: one row per contract and month with a survey return (all measures pooled)
+-- materialised: table
 select
     contract_id,
     month,

@@ -1,4 +1,5 @@
 -- grain: one row per contract, KPI and active month (a month with no value is a missing return, never imputed)
+-- materialised: table
 with spine as (
     select d.*, cm.month, cm.financial_year_start
     from stg_kpi_definitions as d
@@ -19,22 +20,26 @@ valued as (
         v.original_value
     from spine as s
     left join int_kpi_values_latest as v using (contract_id, kpi_code, month)
+),
+
+year_to_date as (
+    -- running totals for cumulative KPIs only (every month of a contract's KPI shares its measurement)
+    select
+        contract_id,
+        kpi_code,
+        month,
+        sum(value) over ytd as cumulative_value,
+        target * count(*) over ytd as cumulative_target,
+        count(*) over ytd - count(value) over ytd as cumulative_missing_months
+    from valued
+    where measurement = 'cumulative'
+    window ytd as (
+        partition by contract_id, kpi_code, financial_year_start
+        order by month
+        rows between unbounded preceding and current row
+    )
 )
 
-select
-    *,
-    case when measurement = 'cumulative' then
-        sum(value) over year_to_date
-    end as cumulative_value,
-    case when measurement = 'cumulative' then
-        target * count(*) over year_to_date
-    end as cumulative_target,
-    case when measurement = 'cumulative' then
-        count(*) over year_to_date - count(value) over year_to_date
-    end as cumulative_missing_months
-from valued
-window year_to_date as (
-    partition by contract_id, kpi_code, financial_year_start
-    order by month
-    rows between unbounded preceding and current row
-)
+select v.*, y.cumulative_value, y.cumulative_target, y.cumulative_missing_months
+from valued as v
+left join year_to_date as y using (contract_id, kpi_code, month)

@@ -4,9 +4,10 @@ with newest as (
 ),
 
 oldest as (
+    -- only a corrected KPI-month has an oldest submission other than its newest, so only those are looked up
     select contract_id, kpi_code, month, value as original_value, submitted_date as first_submitted_date
     from stg_kpi_values
-    where newest_first = submissions
+    where newest_first = submissions and submissions > 1
 )
 
 select
@@ -19,7 +20,7 @@ select
     n.source_file,
     n.source_row,
     n.submissions - 1 as corrections,
-    o.original_value,
-    o.first_submitted_date
+    case when n.submissions = 1 then n.value else o.original_value end as original_value,
+    case when n.submissions = 1 then n.submitted_date else o.first_submitted_date end as first_submitted_date
 from newest as n
-inner join oldest as o using (contract_id, kpi_code, month)
+left join oldest as o using (contract_id, kpi_code, month)

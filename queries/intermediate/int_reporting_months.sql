@@ -1,4 +1,5 @@
 -- grain: one row per month of the reporting period (first to latest month with any return)
+-- materialised: table
 with months_seen as (
     select month from stg_kpi_values
     union all

@@ -1,4 +1,5 @@
 -- grain: one row per contract and active month: the five-domain balanced scorecard with unit cost and cost per outcome
+-- clustered by: contract_id, month
 with pivoted as (
     select
         contract_id,

@@ -1,4 +1,5 @@
 -- grain: one row per contract, active month and survey measure the contract reports (no row = never reported that measure)
+-- clustered by: contract_id, month, measure
 with measures as (
     select distinct contract_id, measure from stg_experience_measures
 ),

@@ -1,4 +1,5 @@
 -- grain: one row per comment (contract managers' view: `text` is the restricted original; board-facing views use board_comments)
+-- clustered by: contract_id, received_date desc, feedback_id
 select
     f.feedback_id,
     f.contract_id,

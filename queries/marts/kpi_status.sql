@@ -1,4 +1,5 @@
 -- grain: one row per contract, KPI and active month: the value, its target and its rating (Procurement Act 2023 scale)
+-- clustered by: contract_id, kpi_code, month
 select
     k.contract_id,
     k.kpi_code,

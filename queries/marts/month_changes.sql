@@ -1,4 +1,5 @@
 -- grain: one row per contract, month and scorecard domain or KPI whose rating changed since the previous month
+-- clustered by: month, contract_id
 with domain_ratings as (
     select
         contract_id,

@@ -1,4 +1,5 @@
 -- grain: one row per contract, quarter and respondent side (commissioner or provider)
+-- clustered by: contract_id, quarter_start
 select
     p.contract_id,
     p.quarter,

@@ -1,4 +1,5 @@
 -- grain: one row per contract and active month: whether its monthly return was received, late, corrected or is missing
+-- clustered by: month, contract_id
 with rule as (
     -- business rule: a return is due this many days after the end of the month it reports
     select 28 as due_days_after_month_end

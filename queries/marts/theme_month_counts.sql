@@ -1,4 +1,5 @@
 -- grain: one row per contract, month and codebook theme mentioned that month
+-- clustered by: contract_id, month, theme
 select
     ct.contract_id,
     ct.month,

@@ -1,4 +1,5 @@
 -- grain: one row per submitted KPI value (a contract, KPI and month can have several: corrections and import revisions)
+-- materialised: table
 with imported as (
     -- a newer revision of a contract-month's return replaces the older one; a KPI left out of the newest
     -- revision has no value (No return), its earlier rows stay in the records store (see return_revisions)

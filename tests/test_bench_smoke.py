@@ -76,3 +76,12 @@ def test_the_report_keeps_the_last_results_of_scales_not_run_this_time(tmp_path:
     (tmp_path / "S.json").write_text(json.dumps({"scale": "S", "contracts": 200, "from": "earlier"}))
     shown = bench.with_earlier_scales([{"scale": "S", "contracts": 200, "from": "now"}], tmp_path)
     assert [(r["scale"], r["from"]) for r in shown] == [("S", "now"), ("M", "earlier")]
+
+
+def test_a_childs_peak_memory_is_its_own_not_its_parents():
+    ballast = bytearray(400 * 2**20)  # this process now holds 400 MB more than the child will
+    ballast[::4096] = b"x" * len(ballast[::4096])  # touch every page so it is resident
+    child = bench.peak_rss_of("x = bytearray(50 * 2**20); x[::4096] = b'y' * len(x[::4096])")
+    grown = bench.peak_rss_of("x = bytearray(250 * 2**20); x[::4096] = b'y' * len(x[::4096])")
+    assert 50 < child < 300 and grown - child > 150
+    del ballast

@@ -220,8 +220,9 @@ def time_pandas(db: Path, contract_id: str, reps: int) -> dict[str, dict[str, fl
 # --- the run ---------------------------------------------------------------------------------------
 
 
-def time_monthly_import(db: Path, work: Path, say: Callable[[str], None]) -> tuple[float, int]:
-    """Import next month's KPI return for every contract (the project's CSV format) and rebuild."""
+def time_monthly_import(db: Path, records: Path, say: Callable[[str], None]) -> tuple[float, int]:
+    """Import next month's KPI return for every contract (the project's CSV format) into the scale's
+    own records store, and rebuild."""
     from .returns import formats, importer
 
     con = duckdb.connect(str(db), read_only=True)
@@ -239,7 +240,7 @@ def time_monthly_import(db: Path, work: Path, say: Callable[[str], None]) -> tup
         lines += [f"{c},{k},{month},{t},,bench" for c, k, t in rows[start : start + per_file]]
         files.append((f"bench_{month}_kpi_values_{start // per_file + 1}.csv", ("\n".join(lines) + "\n").encode()))
     started = time.perf_counter()
-    result = importer.run(files, db, by="bench", progress=say)
+    result = importer.run(files, db, records_path=records, by="bench", progress=say)
     seconds = time.perf_counter() - started
     if not result.ok:
         raise RuntimeError(result.report())
@@ -296,7 +297,7 @@ def render_pages(contract_id: str) -> dict[str, float]:
 
 def run_scale(scale: str, reps: int, work: Path, say: Callable[[str], None]) -> dict:
     n = SCALES[scale]
-    data, db = work / f"data_{scale}", work / f"warehouse_{scale}.duckdb"
+    data, db, records = work / f"data_{scale}", work / f"warehouse_{scale}.duckdb", work / f"records_{scale}.duckdb"
     result: dict = {"scale": scale, "contracts": n}
     say(f"[{scale}] generating {n:,} contracts x 36 months")
     started = time.perf_counter()
@@ -314,7 +315,7 @@ def run_scale(scale: str, reps: int, work: Path, say: Callable[[str], None]) -> 
             log.append(f"{time.perf_counter() - started:8.1f} s  {message}")
 
         # the second build replaces the first: every CSV is loaded and validated again, tags are reused
-        warehouse.build(data, db, records_path=work / f"records_{scale}.duckdb", progress=step)
+        warehouse.build(data, db, records_path=records, progress=step)
         result[f"{key}_s"] = round(time.perf_counter() - started, 2)
         result[f"{key}_log"] = log
     result["db_mb"] = round(db.stat().st_size / 2**20, 1)
@@ -333,7 +334,7 @@ def run_scale(scale: str, reps: int, work: Path, say: Callable[[str], None]) -> 
     result["pandas"] = time_pandas(db, contract_id, reps)
     result["rss_mb"] = peak_rss_serving_pages(db, contract_id)
     say(f"[{scale}] one month's import for every contract")
-    result["import_s"], result["import_rows"] = time_monthly_import(db, work, say)
+    result["import_s"], result["import_rows"] = time_monthly_import(db, records, say)
     if scale in ("XS", "S", "M"):
         result["apptest_s"] = render_pages(contract_id)
     pages = ("portfolio", "contract", "monthly_review")

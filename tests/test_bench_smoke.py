@@ -85,3 +85,14 @@ def test_a_childs_peak_memory_is_its_own_not_its_parents():
     grown = bench.peak_rss_of("x = bytearray(250 * 2**20); x[::4096] = b'y' * len(x[::4096])")
     assert 50 < child < 300 and grown - child > 150
     del ballast
+
+
+def test_each_scales_import_goes_to_that_scales_own_records_store(fixture_db: Path, tmp_path: Path):
+    import shutil
+
+    db = tmp_path / "warehouse_XS.duckdb"
+    shutil.copy(fixture_db, db)
+    records = tmp_path / "records_XS.duckdb"
+    seconds, rows = bench.time_monthly_import(db, records, say=lambda _m: None)
+    assert rows > 0 and records.is_file()
+    assert not (tmp_path / "records.duckdb").exists()  # not the store a sibling scale would share

@@ -31,6 +31,11 @@ def money(value: float | None, decimals: int = 0) -> str:
 
 
 # the five domains and the money first, so they fit on screen without scrolling sideways
+# A large portfolio (tens of thousands of contracts) shows its first rows in the chosen order; the
+# downloads hold every row. Watermelon alerts list the first few with links; all are in the scorecard.
+SCORECARD_ROWS = 1_000
+ALERTS_LISTED = 25
+
 SCORECARD_ORDER = (
     "Contract",
     *(label for _, label in DOMAINS),

@@ -4,6 +4,8 @@ No data access and no business rules here."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
@@ -12,16 +14,18 @@ from pandas.io.formats.style import Styler
 from . import presentation
 
 
-def table(frame, name: str, key: str, **dataframe_kwargs):
+def table(frame, name: str, key: str, download: Callable[[], pd.DataFrame] | None = None, **dataframe_kwargs):
     """A table (a DataFrame or its Styler) with "Download CSV" and "Download Excel" buttons (files
-    are made only when clicked)."""
+    are made only when clicked). ``download`` gives the rows to download when they are more than the
+    rows shown (a large portfolio shows its first rows and downloads all of them)."""
     event = st.dataframe(frame, hide_index=True, width="stretch", key=key, **dataframe_kwargs)
     if isinstance(frame, Styler):
         frame = frame.data  # a styled table downloads its data
+    rows = download or (lambda: frame)
     left, right, _ = st.columns([1, 1, 4])
     left.download_button(
         "Download CSV",
-        data=lambda: presentation.csv_bytes(frame),
+        data=lambda: presentation.csv_bytes(rows()),
         file_name=f"{name}.csv",
         mime="text/csv",
         key=f"{key}_csv",
@@ -30,7 +34,7 @@ def table(frame, name: str, key: str, **dataframe_kwargs):
     )
     right.download_button(
         "Download Excel",
-        data=lambda: presentation.excel_bytes(frame, name),
+        data=lambda: presentation.excel_bytes(rows(), name),
         file_name=f"{name}.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key=f"{key}_xlsx",

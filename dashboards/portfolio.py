@@ -36,7 +36,12 @@ if len(alerts):
     with st.container(border=True):
         st.subheader(f"Watermelon alerts ({len(alerts)})", anchor="alerts")
         st.write("Outcomes are rated Good, but people's experience or voice is not. Look behind the green.")
-        for row in alerts.itertuples():
+        if len(alerts) > presentation.ALERTS_LISTED:
+            st.caption(
+                f"{presentation.ALERTS_LISTED} of {len(alerts)} are listed here with links; every alert is marked in "
+                "the scorecard below (sort by Experience or Voice to bring them to the top)."
+            )
+        for row in alerts.head(presentation.ALERTS_LISTED).itertuples():
             left, right = st.columns([3, 1], vertical_alignment="center")
             left.markdown(f"**{row.contract_id} {row.title}** ({row.provider}). {row.watermelon_reason}")
             with right:
@@ -83,45 +88,55 @@ st.subheader(f"Scorecard: {len(shown)} of {len(overview)} contracts", anchor="sc
 if shown.empty:
     st.info("No contract matches these filters. Remove a filter to see more contracts.")
 else:
+    visible = shown.head(presentation.SCORECARD_ROWS)
+    if len(shown) > len(visible):
+        st.caption(
+            f"Showing the first {len(visible):,} of {len(shown):,} contracts in this order: filter or sort to see "
+            "others. The downloads hold all of them."
+        )
     st.caption("Select a row to open that contract's page.")
-    scorecard = presentation.scorecard_table(shown, legend)
+    scorecard = presentation.scorecard_table(visible, legend)
     event = widgets.table(
         presentation.style_ratings(scorecard, legend),
         "portfolio_scorecard",
         key="portfolio_table",
+        download=lambda: presentation.scorecard_table(shown, legend),
         column_order=presentation.SCORECARD_ORDER,
         column_config={
             "Contract": st.column_config.TextColumn(width=270),
             **{label: st.column_config.TextColumn(width=158) for _, label in presentation.DOMAINS},
         },
-        height=min(38 + 35 * len(shown), 38 + 35 * 30),  # every contract on one screen, up to 30
+        height=min(38 + 35 * len(visible), 38 + 35 * 30),  # every contract on one screen, up to 30
         on_select="rerun",
         selection_mode="single-row",
     )
     picked = event.selection.rows if event is not None else []
     if picked:
-        st.switch_page(CONTRACT_PAGE, query_params={"contract": shown.iloc[picked[0]]["contract_id"]})
+        st.switch_page(CONTRACT_PAGE, query_params={"contract": visible.iloc[picked[0]]["contract_id"]})
 
     with st.form("open_contract", border=False):
         left, right = st.columns([3, 1], vertical_alignment="bottom")
-        labels = dict(zip(shown["contract_id"], shown["contract_id"] + " " + shown["title"], strict=True))
+        labels = dict(zip(visible["contract_id"], visible["contract_id"] + " " + visible["title"], strict=True))
         target = left.selectbox("Open a contract's page", list(labels), format_func=labels.get)
         if right.form_submit_button("Open contract", icon=":material/arrow_forward:"):
             st.switch_page(CONTRACT_PAGE, query_params={"contract": target})
 
 # --- what changed since last month -------------------------------------------------------------
-changes = data_access.latest_month_changes()
-changes = changes[changes["contract_id"].isin(shown["contract_id"])]
-domain_changes = changes[changes["item_type"] == "domain"]
+# counts for every contract shown come with the scorecard (portfolio_overview); the list holds the
+# changes of the contracts on screen, so a portfolio of any size loads at most SCORECARD_ROWS' worth
+on_screen = tuple(shown.head(presentation.SCORECARD_ROWS)["contract_id"])
+changes = data_access.latest_month_changes(on_screen)
 st.subheader("What changed since last month", anchor="changes")
-if changes.empty:
+if int(shown["changes_since_last_month"].sum()) == 0:
     st.write("No rating changed since last month for the contracts shown.")
 else:
-    declined = int((domain_changes["direction"] == "declined").sum())
-    improved = int((domain_changes["direction"] == "improved").sum())
-    kpi_changes = int((changes["item_type"] == "kpi").sum())
+    declined = int(shown["domain_declines"].sum())
+    improved = int(shown["domain_improvements"].sum())
+    kpi_changes = int(shown["kpi_changes"].sum())
     st.write(
         f"Scorecard domains: **{declined} declined**, **{improved} improved**. "
         f"KPI ratings: {kpi_changes} changed. Declines are listed first."
     )
+    if len(shown) > len(on_screen):
+        st.caption(f"Listed: the changes of the {len(on_screen):,} contracts on screen above.")
     widgets.table(presentation.changes_table(changes), "changes_since_last_month", key="changes_table", height=280)

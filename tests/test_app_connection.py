@@ -32,3 +32,15 @@ def test_the_app_connection_cannot_write_to_the_warehouse(fixture_db: Path):
     with pytest.raises(duckdb.Error, match="read-only"):
         con.execute("create table should_not_exist as select 1")
     data_access._connection.clear()
+
+
+def test_the_portfolio_read_through_arrow_is_the_same_frame_as_through_df(on_sample_db, sample):
+    import pandas as pd
+
+    from contract_monitor import data_access
+
+    data_access._connection.clear()
+    fast = data_access.portfolio_overview()
+    plain = sample.execute("select * from portfolio_overview order by domains_needing_attention desc, contract_id").df()
+    pd.testing.assert_frame_equal(fast, plain)
+    data_access._connection.clear()

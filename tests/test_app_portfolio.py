@@ -146,3 +146,29 @@ def test_rating_cells_repeat_the_word_in_its_colour(fx):
     assert ("color", "#d4351c") in styles[(0, outcomes)]
     provider = table.columns.get_loc("Provider")
     assert (0, provider) not in styles or not styles[(0, provider)]
+
+
+def test_a_large_portfolio_shows_its_first_rows_and_counts_every_change(on_sample_db, sample, monkeypatch):
+    # a portfolio of tens of thousands of contracts cannot be one styled table: the page shows the
+    # first SCORECARD_ROWS in the chosen order, lists those contracts' changes, counts all of them
+    monkeypatch.setattr(presentation, "SCORECARD_ROWS", 5)
+    alerts = sample.execute("select count(*) from portfolio_overview where watermelon_alert").fetchone()[0]
+    monkeypatch.setattr(presentation, "ALERTS_LISTED", alerts - 1)
+    at = _portfolio()
+    assert not at.exception
+    total = sample.execute("select count(*) from portfolio_overview").fetchone()[0]
+    scorecard = at.dataframe[0].value
+    assert len(scorecard) == 5 < total
+    captions = " ".join(c.value for c in at.caption)
+    assert f"Showing the first 5 of {total} contracts" in captions
+    assert f"{alerts - 1} of {alerts} are listed here with links" in captions
+    assert len([link for link in at.get("page_link") if link.proto.label.startswith("Open ")]) == alerts - 1
+    on_screen = {c.split(" ")[0] for c in scorecard["Contract"]}
+    listed = {c.split(" ")[0] for c in at.dataframe[1].value["Contract"]}
+    assert listed and listed <= on_screen
+    declined = sample.execute(
+        "select count(*) from month_changes as mc join portfolio_overview as p"
+        " on p.contract_id = mc.contract_id and p.as_of_month = mc.month"
+        " where mc.item_type = 'domain' and mc.direction = 'declined'"
+    ).fetchone()[0]
+    assert any(f"**{declined} declined**" in m.value for m in at.markdown)

@@ -9,7 +9,10 @@ changes as (
         month,
         count(*) as changes_since_last_month,
         count(*) filter (where direction = 'improved') as improvements,
-        count(*) filter (where direction = 'declined') as declines
+        count(*) filter (where direction = 'declined') as declines,
+        count(*) filter (where item_type = 'domain' and direction = 'improved') as domain_improvements,
+        count(*) filter (where item_type = 'domain' and direction = 'declined') as domain_declines,
+        count(*) filter (where item_type = 'kpi') as kpi_changes
     from month_changes
     group by contract_id, month
 ),
@@ -47,6 +50,9 @@ select
     coalesce(ch.changes_since_last_month, 0) as changes_since_last_month,
     coalesce(ch.improvements, 0) as improvements,
     coalesce(ch.declines, 0) as declines,
+    coalesce(ch.domain_improvements, 0) as domain_improvements,
+    coalesce(ch.domain_declines, 0) as domain_declines,
+    coalesce(ch.kpi_changes, 0) as kpi_changes,
     m.months_with_missing_returns_12m
 from latest as l
 left join watermelon_alerts as w using (contract_id, month)

@@ -239,31 +239,36 @@ def _warehouse_imports(db_path: Path) -> set[str] | None:
 
 
 _RATINGS_SQL = """
-select contract_id, month, 'KPI ' || kpi_code || ' ' || kpi_name as item, rating
-from kpi_status where contract_id in (select unnest(?))
+with wanted as (
+    select unnest(?::varchar[]) as contract_id, unnest(?::date[]) as month
+)
+select k.contract_id, k.month, 'KPI ' || k.kpi_code || ' ' || k.kpi_name as item, k.rating
+from kpi_status as k
+inner join wanted as w using (contract_id, month)
 union all
-select contract_id, month, d.domain, d.rating
-from contract_month
-cross join lateral (values ('Outcomes', outcomes_rating), ('Experience', experience_rating),
-    ('Voice', voice_rating), ('Cost', cost_rating)) as d(domain, rating)
-where contract_id in (select unnest(?))
+select c.contract_id, c.month, d.domain, d.rating
+from contract_month as c
+inner join wanted as w using (contract_id, month)
+cross join lateral (values ('Outcomes', c.outcomes_rating), ('Experience', c.experience_rating),
+    ('Voice', c.voice_rating), ('Cost', c.cost_rating)) as d(domain, rating)
 """
 
 
 def _ratings(db_path: Path, keys: list[tuple]) -> dict[tuple, str]:
-    """(contract, month, item) -> rating for the affected contract-months (kpi_status and contract_month marts)."""
+    """(contract, month, item) -> rating for the affected contract-months (kpi_status and contract_month
+    marts). Only those contract-months are read: a month's import for 50,000 contracts must not fetch
+    every month of every contract."""
     if not keys or not db_path.is_file():
         return {}
-    contracts = sorted({c for c, _ in keys})
+    wanted = sorted(set(keys))
     con = warehouse.connect(db_path, read_only=True)
     try:
-        rows = con.execute(_RATINGS_SQL, [contracts, contracts]).fetchall()
+        rows = con.execute(_RATINGS_SQL, [[c for c, _ in wanted], [m for _, m in wanted]]).fetchall()
     except duckdb.Error:
         return {}
     finally:
         con.close()
-    wanted = set(keys)
-    return {(c, m, item): rating for c, m, item, rating in rows if (c, m) in wanted}
+    return {(c, m, item): rating for c, m, item, rating in rows}
 
 
 def current_user() -> str:

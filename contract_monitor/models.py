@@ -38,19 +38,22 @@ class Model:
     path: Path
     sql: str
 
+    def _line_two(self, declaration: re.Pattern) -> str | None:
+        """The value of a declaration comment on line 2 (after the grain), if line 2 is one."""
+        lines = self.sql.splitlines()
+        match = declaration.match(lines[1].strip()) if len(lines) > 1 else None
+        return match.group(1) if match else None
+
     @property
     def declared_materialisation(self) -> str | None:
         """The value of a ``-- materialised: ...`` comment on line 2, if there is one."""
-        lines = self.sql.splitlines()
-        match = _MATERIALISED.match(lines[1].strip()) if len(lines) > 1 else None
-        return match.group(1) if match else None
+        return self._line_two(_MATERIALISED)
 
     @property
     def clustered_by(self) -> list[str]:
         """The sort keys of a ``-- clustered by: a, b desc`` comment on line 2 (marts only)."""
-        lines = self.sql.splitlines()
-        match = _CLUSTERED.match(lines[1].strip()) if len(lines) > 1 else None
-        return [k.strip() for k in match.group(1).split(",")] if match else []
+        keys = self._line_two(_CLUSTERED)
+        return [k.strip() for k in keys.split(",")] if keys else []
 
     @property
     def materialised(self) -> bool:

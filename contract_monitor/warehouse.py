@@ -74,27 +74,24 @@ def data_signature(data_dir: Path) -> str:
     return digest.hexdigest()
 
 
-def _copy_unchanged_raw(con: duckdb.DuckDBPyConnection, db_path: Path, signature: str) -> dict[str, int] | None:
-    """Copy every raw table from the warehouse being replaced when it was loaded from exactly these
-    files (same ``data_signature``): they were validated then, so validating them again would find
-    nothing new. Returns row counts, or None when anything differs (then the caller loads the CSVs)."""
+def _copy_unchanged_raw(con: duckdb.DuckDBPyConnection, signature: str) -> dict[str, int] | None:
+    """Copy every raw table from the attached ``previous`` warehouse when it was loaded from exactly
+    these files (same ``data_signature``): they were validated then, so validating them again would
+    find nothing new. Returns row counts, or None when anything differs (then the caller loads the CSVs)."""
     names = [t.name for t in schema.TABLES]
-    with _previous_attached(con, db_path) as attached:
-        if not attached:
-            return None
-        present = reuse.previous_tables(con, "raw")
-        try:
-            previous = con.execute("select data_signature from previous.main.build_info").fetchone()
-        except duckdb.Error:
-            return None
-        if previous is None or previous[0] != signature or not set(names) <= present:
-            return None
-        con.execute("create schema if not exists raw")
-        counts = {}
-        for name in names:
-            con.execute(f"create table raw.{name} as select * from previous.raw.{name}")
-            counts[name] = con.execute(f"select count(*) from raw.{name}").fetchone()[0]
-        return counts
+    present = reuse.previous_tables(con, "raw")
+    try:
+        previous = con.execute("select data_signature from previous.main.build_info").fetchone()
+    except duckdb.Error:
+        return None
+    if previous is None or previous[0] != signature or not set(names) <= present:
+        return None
+    con.execute("create schema if not exists raw")
+    counts = {}
+    for name in names:
+        con.execute(f"create table raw.{name} as select * from previous.raw.{name}")
+        counts[name] = con.execute(f"select count(*) from raw.{name}").fetchone()[0]
+    return counts
 
 
 def _remove(path: Path) -> None:
@@ -125,23 +122,25 @@ def build(
         con.execute("set enable_progress_bar = false")
         try:
             signature = data_signature(Path(data_dir))
-            counts = _copy_unchanged_raw(con, db_path, signature) if reuse_unchanged_data else None
-            if counts is not None:
-                progress(f"copied {sum(counts.values()):,} raw rows: the CSV files in {data_dir} are unchanged")
-            else:
-                progress(f"loading CSV files from {data_dir}")
-                counts = loader.load_directory(con, Path(data_dir), progress=progress)
-            for table, rows in records.copy_into_warehouse(con, records_path).items():
-                progress(f"copied records table {table}: {rows:,} rows")
+            # the warehouse being replaced stays attached as ``previous`` while everything is built,
+            # so each step can reuse what it derived last time (raw tables, tags, search postings)
+            with _previous_attached(con, db_path) as has_previous:
+                reusable = reuse_unchanged_data and has_previous
+                counts = _copy_unchanged_raw(con, signature) if reusable else None
+                if counts is not None:
+                    progress(f"copied {sum(counts.values()):,} raw rows: the CSV files in {data_dir} are unchanged")
+                else:
+                    progress(f"loading CSV files from {data_dir}")
+                    counts = loader.load_directory(con, Path(data_dir), progress=progress)
+                for table, rows in records.copy_into_warehouse(con, records_path).items():
+                    progress(f"copied records table {table}: {rows:,} rows")
 
-            def enrich_all(con: duckdb.DuckDBPyConnection) -> None:
-                con.execute("create schema if not exists enriched")
-                with _previous_attached(con, db_path):
+                def enrich_all(con: duckdb.DuckDBPyConnection) -> None:
+                    con.execute("create schema if not exists enriched")
                     for enrich in ENRICHMENTS:
                         enrich(con, progress)
 
-            created = models.create_all(con, progress=progress, after_staging=enrich_all)
-            with _previous_attached(con, db_path):
+                created = models.create_all(con, progress=progress, after_staging=enrich_all)
                 for step in AFTER_MARTS:
                     step(con, progress)
             failures = models.run_checks(con)

@@ -84,11 +84,11 @@ if chosen_domain:
 elif "domain" in st.query_params and not domain.problem:
     del st.query_params["domain"]
 
+visible = shown.head(presentation.SCORECARD_ROWS)  # a large portfolio shows its first rows
 st.subheader(f"Scorecard: {len(shown)} of {len(overview)} contracts", anchor="scorecard")
 if shown.empty:
     st.info("No contract matches these filters. Remove a filter to see more contracts.")
 else:
-    visible = shown.head(presentation.SCORECARD_ROWS)
     if len(shown) > len(visible):
         st.caption(
             f"Showing the first {len(visible):,} of {len(shown):,} contracts in this order: filter or sort to see "
@@ -124,7 +124,7 @@ else:
 # --- what changed since last month -------------------------------------------------------------
 # counts for every contract shown come with the scorecard (portfolio_overview); the list holds the
 # changes of the contracts on screen, so a portfolio of any size loads at most SCORECARD_ROWS' worth
-on_screen = tuple(shown.head(presentation.SCORECARD_ROWS)["contract_id"])
+on_screen = tuple(visible["contract_id"])
 changes = data_access.latest_month_changes(on_screen)
 st.subheader("What changed since last month", anchor="changes")
 if int(shown["changes_since_last_month"].sum()) == 0:

@@ -16,11 +16,12 @@ def _say(message: str) -> None:
 
 def cmd_build(args: argparse.Namespace) -> int:
     from . import loader, models, warehouse
+    from .narrative import themes
 
     started = time.perf_counter()
     try:
         warehouse.build(Path(args.data), Path(args.db) if args.db else None, progress=_say)
-    except (loader.LoadError, models.ModelError, warehouse.BuildError) as exc:
+    except (loader.LoadError, models.ModelError, warehouse.BuildError, themes.CodebookError) as exc:
         print(f"Build failed; the previous database is unchanged.\n{exc}", file=sys.stderr)
         return 1
     _say(f"done in {time.perf_counter() - started:.1f} s")

@@ -98,6 +98,19 @@ def test_a_pattern_the_build_engine_cannot_run_is_rejected_with_its_row(tmp_path
         themes.load(path)
 
 
+def test_a_build_with_a_bad_codebook_says_where_and_writes_nothing(tmp_path: Path, monkeypatch, capsys):
+    path = tmp_path / "codebook.csv"
+    path.write_text(
+        "theme,label,description,patterns,critical,fft_topics\ntime,Time,d,rush(?=ed),y,\n", encoding="utf-8"
+    )
+    monkeypatch.setenv("CONTRACT_MONITOR_CODEBOOK", str(path))
+    db = tmp_path / "w.duckdb"
+    assert cli.main(["build", "--db", str(db)]) == 1
+    err = capsys.readouterr().err
+    assert f"{path}, row 2, column 'patterns'" in err and "Traceback" not in err
+    assert not list(tmp_path.glob("w.duckdb*"))
+
+
 def test_the_same_text_gets_the_same_tags_and_is_tagged_once():
     texts = ["Carers are always rushed.", "Lovely staff, call me on 07700 900123.", "Carers are always rushed."]
     frame = enrich.tag_texts(texts, themes.load())

@@ -74,9 +74,9 @@ def page_calls(contract_id: str) -> dict[str, Callable[[], object]]:
 
 
 def _clear_caches() -> None:
-    import streamlit as st
+    from . import data_access
 
-    st.cache_data.clear()
+    data_access.clear_caches()
 
 
 def time_warm(db: Path, contract_id: str, reps: int) -> dict[str, dict[str, float]]:
@@ -228,7 +228,7 @@ def time_pandas(db: Path, contract_id: str, reps: int) -> dict[str, dict[str, fl
 
 def time_monthly_import(db: Path, records: Path, say: Callable[[str], None]) -> tuple[float, int]:
     """Import next month's KPI return for every contract (the project's CSV format) into the scale's
-    own records store, and rebuild."""
+    own records store; the warehouse is refreshed in place (or rebuilt when it cannot be)."""
     from .returns import formats, importer
 
     con = duckdb.connect(str(db), read_only=True)
@@ -325,12 +325,13 @@ def run_scale(scale: str, reps: int, work: Path, say: Callable[[str], None]) -> 
         result[f"{key}_s"] = round(time.perf_counter() - started, 2)
         result[f"{key}_log"] = log
     result["db_mb"] = round(db.stat().st_size / 2**20, 1)
-    contract_id = random.Random(7).choice(
-        [
-            r[0]
-            for r in duckdb.connect(str(db), read_only=True).execute("select contract_id from stg_contracts").fetchall()
-        ]
-    )
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        contract_id = random.Random(7).choice(
+            [r[0] for r in con.execute("select contract_id from stg_contracts order by all").fetchall()]
+        )
+    finally:
+        con.close()  # an open connection in this process would stop the import refreshing in place
     result["contract_id"] = contract_id
     say(f"[{scale}] page data calls, warm x{reps}")
     result["warm"] = time_warm(db, contract_id, reps)
@@ -344,7 +345,14 @@ def run_scale(scale: str, reps: int, work: Path, say: Callable[[str], None]) -> 
         result["rss_mb"], result["rss_error"] = None, (exc.stderr or "")[-2000:]
         say(f"[{scale}] rendering the pages failed: {result['rss_error'][-300:]}")
     say(f"[{scale}] one month's import for every contract")
-    result["import_s"], result["import_rows"] = time_monthly_import(db, records, say)
+    started = time.perf_counter()
+    import_log: list[str] = []
+
+    def import_step(message: str) -> None:
+        import_log.append(f"{time.perf_counter() - started:8.1f} s  {message}")
+
+    result["import_s"], result["import_rows"] = time_monthly_import(db, records, import_step)
+    result["import_log"] = import_log
     if scale in ("XS", "S", "M"):
         try:
             result["apptest_s"] = render_pages(contract_id)
@@ -478,7 +486,7 @@ def report(results: list[dict], plot_name: str | None = None) -> str:
         lines += ["", f"![Time against scale, log-log]({plot_name})"]
     lines += ["", "Summary lines:", "", "```"] + [summary_line(r) for r in results] + ["```", ""]
     for r in results:
-        for key, what in (("first_build", "first build"), ("rebuild", "full rebuild")):
+        for key, what in (("first_build", "first build"), ("rebuild", "full rebuild"), ("import", "monthly import")):
             if r.get(f"{key}_log"):
                 lines += [f"Where the {what}'s time went at {r['scale']} (seconds since it started):", "", "```"]
                 lines += r[f"{key}_log"] + ["```", ""]

@@ -9,14 +9,16 @@ picked up on the next rerun without restarting the app.
 from __future__ import annotations
 
 import datetime as dt
+import weakref
 from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 import streamlit as st
 
-from . import search_index, settings, warehouse
+from . import access, search_index, settings, warehouse
 
 
 def _db_state() -> tuple[str, float]:
@@ -34,7 +36,22 @@ def _connection(path: str, mtime: float) -> duckdb.DuckDBPyConnection:
     con = duckdb.connect(config={"memory_limit": settings.APP_MEMORY_LIMIT})
     quoted = path.replace("'", "''")
     con.execute(f"attach '{quoted}' as warehouse (read_only)")
+    _open.add(con)
     return con
+
+
+_open: weakref.WeakSet[duckdb.DuckDBPyConnection] = weakref.WeakSet()  # those the cache has not dropped
+
+
+def _close_connections() -> None:
+    """Close every connection to the warehouse before it is refreshed in place (``access.writing``):
+    their cached blocks would go stale. The next read opens a new one."""
+    _connection.clear()
+    for con in list(_open):
+        con.close()
+
+
+access.on_write(_close_connections)
 
 
 def database_exists() -> bool:
@@ -42,40 +59,66 @@ def database_exists() -> bool:
 
 
 def _query(sql: str, params: list | None = None, via_arrow: bool = False) -> pd.DataFrame:
-    path, mtime = _db_state()
-    con = _connection(path, mtime).cursor()
-    try:
-        con.execute("use warehouse")  # each cursor starts in the in-memory catalog
-        result = con.execute(sql, params or [])
-        if not via_arrow:
-            return result.df()
-        # tens of thousands of rows: Arrow to pandas is about 3x faster than .df(); dates come back
-        # in milliseconds, so they are set to .df()'s microseconds (tests compare both ways)
-        frame = result.to_arrow_table().to_pandas(date_as_object=False)
-        for column in frame.select_dtypes("datetime64").columns:
-            frame[column] = frame[column].astype("datetime64[us]")
-        return frame
-    finally:
-        con.close()
+    with access.reading():  # an in-place refresh waits for this query, and this query for it
+        path, mtime = _db_state()
+        con = _connection(path, mtime).cursor()
+        try:
+            con.execute("use warehouse")  # each cursor starts in the in-memory catalog
+            result = con.execute(sql, params or [])
+            if not via_arrow:
+                return result.df()
+            return _arrow_frame(result.to_arrow_table())
+        finally:
+            con.close()
+
+
+def _arrow_frame(table: pa.Table) -> pd.DataFrame:
+    """Tens of thousands of rows: Arrow to pandas is 2-3x faster than ``.df()``, and this gives the same
+    frame ``.df()`` would (tests compare both ways): dates in microseconds, not milliseconds; integers
+    with a null as pandas' nullable Int64, not float; a text column with nothing in it as object."""
+    frame = table.to_pandas(date_as_object=False)
+    for column in frame.select_dtypes("datetime64").columns:
+        frame[column] = frame[column].astype("datetime64[us]")
+    for field in table.schema:
+        values = table.column(field.name)
+        if pa.types.is_integer(field.type) and values.null_count:
+            frame[field.name] = values.to_pandas(types_mapper={field.type: pd.Int64Dtype()}.get)
+        elif pa.types.is_string(field.type) and values.null_count == len(values) and len(values):
+            frame[field.name] = pd.Series([None] * len(frame), index=frame.index, dtype=object)
+    return frame
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def _cached(sql: str, params: tuple, state: tuple[str, float], via_arrow: bool = False) -> pd.DataFrame:
-    return _query(sql, list(params), via_arrow)
+def _cached(sql: str, params: tuple, state: tuple[str, float]) -> pd.DataFrame:
+    return _query(sql, list(params))
 
 
 def read(sql: str, *params) -> pd.DataFrame:
     return _cached(sql, tuple(params), _db_state())
 
 
-def read_wide(sql: str) -> pd.DataFrame:
-    """``read`` for a table with a row per contract of the whole portfolio (tens of thousands)."""
-    return _cached(sql, (), _db_state(), via_arrow=True)
+@st.cache_resource(max_entries=16, show_spinner=False)
+def _cached_wide(sql: str, params: tuple, state: tuple[str, float]) -> pd.DataFrame:
+    return _query(sql, list(params), via_arrow=True)
+
+
+def read_wide(sql: str, *params) -> pd.DataFrame:
+    """``read`` for a table with a row per contract of the whole portfolio (tens of thousands). Cached
+    as one shared frame, not pickled per read like ``st.cache_data`` (at 50,000 contracts pickling took
+    longer than the query); each caller gets a copy (about 1 ms), so a page cannot change another's."""
+    return _cached_wide(sql, tuple(params), _db_state()).copy()
+
+
+def clear_caches() -> None:
+    """Forget every cached read (not the connection): the benchmark times reads, not cache hits."""
+    _cached.clear()
+    _cached_wide.clear()
 
 
 def portfolio_overview() -> pd.DataFrame:
     """Mart: portfolio_overview (queries/marts/portfolio_overview.sql)."""
-    return read_wide("select * from portfolio_overview order by domains_needing_attention desc, contract_id")
+    # stored in this order (the mart's "clustered by"), and a scan keeps insertion order: no sort
+    return read_wide("select * from portfolio_overview")
 
 
 def rating_legend() -> pd.DataFrame:
@@ -135,10 +178,10 @@ def comments(contract_id: str | None = None) -> pd.DataFrame:
 def returns_status(month=None) -> pd.DataFrame:
     """Mart: returns_status (queries/marts/returns_status.sql): each contract's return for a month (default: latest)."""
     if month is None:
-        return read(
+        return read_wide(
             "select * from returns_status where month = (select max(month) from returns_status) order by contract_id"
         )
-    return read("select * from returns_status where month = ? order by contract_id", month)
+    return read_wide("select * from returns_status where month = ? order by contract_id", month)
 
 
 def return_months() -> pd.DataFrame:
@@ -164,6 +207,29 @@ def import_notes(source_sha256: str) -> pd.DataFrame:
 
 
 # --- narrative: approvals, stories as evidence, "you said, we did", the board view -------------
+
+
+def _queue_where(status: str, contract_id: str | None) -> tuple[str, list]:
+    if contract_id:
+        return "approval_state = ? and contract_id = ?", [status, contract_id]
+    return "approval_state = ?", [status]
+
+
+def approval_queue(status: str, contract_id: str | None = None, limit: int | None = None) -> pd.DataFrame:
+    """Mart: feedback (queries/marts/feedback.sql): the comments in one approval state (and contract),
+    oldest first (the order they arrived); only the first ``limit`` when given. Contract managers only."""
+    where, params = _queue_where(status, contract_id)
+    sql = f"select * from feedback where {where} order by received_date, feedback_id"
+    if limit is not None:
+        sql, params = sql + " limit ?", [*params, int(limit)]
+    return read(sql, *params)
+
+
+def approval_counts(contract_id: str | None = None) -> dict[str, int]:
+    """Mart: feedback: how many comments are in each approval state (one contract's, or all)."""
+    where, params = ("where contract_id = ?", [contract_id]) if contract_id else ("", [])
+    counts = read(f"select approval_state, count(*) as comments from feedback {where} group by all", *params)
+    return dict(zip(counts["approval_state"], counts["comments"].astype(int), strict=True))
 
 
 def comment_decision_log(feedback_id: str) -> pd.DataFrame:

@@ -29,6 +29,7 @@ _LINE_COMMENT = re.compile(r"--[^\n]*")
 _MATERIALISED = re.compile(r"--\s*materiali[sz]ed:\s*(\S*)\s*$")
 _CLUSTERED = re.compile(r"--\s*clustered by:\s*(.*?)\s*$")
 _SORT_KEY = re.compile(r"[a-z_][a-z0-9_]*(?: desc)?")
+_SOURCE = re.compile(r"\b(raw|rec|enriched)\.([a-z_][a-z0-9_]*)")
 
 
 @dataclass(frozen=True)
@@ -101,6 +102,13 @@ def dependencies(model: Model, known: set[str]) -> set[str]:
     return {w for w in _WORD.findall(body) if w in known and w != model.name}
 
 
+def sources(model: Model) -> set[str]:
+    """The tables a model reads that are not models: ``raw.*`` (CSV), ``rec.*`` (records store) and
+    ``enriched.*`` (Python steps), schema-qualified as written."""
+    body = _LINE_COMMENT.sub(" ", model.sql.lower())
+    return {f"{schema}.{name}" for schema, name in _SOURCE.findall(body)}
+
+
 def build_order(models: list[Model]) -> list[Model]:
     """Models sorted so that each comes after everything it reads (stable by layer, then name)."""
     by_name = {m.name: m for m in models}
@@ -149,15 +157,16 @@ def create_all(
     staging = [m for m in ordered if m.layer == "staging"]
     rest = [m for m in ordered if m.layer != "staging"]
     for model in staging:
-        _create(con, model, progress)
+        create(con, model, progress)
     if after_staging is not None:
         after_staging(con)
     for model in rest:
-        _create(con, model, progress)
+        create(con, model, progress)
     return ordered
 
 
-def _create(con: duckdb.DuckDBPyConnection, model: Model, progress: Callable[[str], None]) -> None:
+def create(con: duckdb.DuckDBPyConnection, model: Model, progress: Callable[[str], None]) -> None:
+    """(Re)create one model: a table (stored in its clustering order) or a view."""
     kind = "table" if model.materialised else "view"
     body = model.sql
     if model.clustered_by:

@@ -35,6 +35,7 @@ def money(value: float | None, decimals: int = 0) -> str:
 # downloads hold every row. Watermelon alerts list the first few with links; all are in the scorecard.
 SCORECARD_ROWS = 1_000
 ALERTS_LISTED = 25
+QUEUE_ROWS = 500  # Approve comments lists a queue's oldest comments; its download holds all of them
 
 SCORECARD_ORDER = (
     "Contract",

@@ -122,14 +122,6 @@ def decide(
 # --------------------------------------------------------------------------- approval queue
 
 
-def queue(comments: pd.DataFrame, status: str, contract_id: str | None = None) -> pd.DataFrame:
-    """Comments in one approval state (and contract), oldest first: the order they arrived."""
-    keep = comments["approval_state"] == status
-    if contract_id:
-        keep &= comments["contract_id"] == contract_id
-    return comments[keep].sort_values(["received_date", "feedback_id"])
-
-
 def _short(text: str | None, width: int = 70) -> str:
     text = " ".join(str(text or "").split())
     return text if len(text) <= width else text[: width - 1].rstrip() + "…"

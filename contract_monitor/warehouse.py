@@ -37,6 +37,21 @@ ENRICHMENTS.append(narrative_enrich.tag_comments)  # enriched.codebook, enriched
 AFTER_MARTS: list[Callable[[duckdb.DuckDBPyConnection, Callable[[str], None]], None]] = []
 AFTER_MARTS.append(search_index.build)  # search_texts, search_postings, search_comments (Voices)
 
+# The models each Python step reads. An in-place refresh (``refresh.py``) recomputes SQL models only;
+# when what changed reaches one of these, it leaves the work to a full rebuild, which reuses the
+# steps' previous results through the attached ``previous`` warehouse.
+STEP_INPUTS = {"stg_narrative_feedback", "feedback"}
+
+
+def models_fingerprint() -> str:
+    """A hash of everything that decides what the build derives from the data: every file under
+    queries/ (models, macros, checks, records tables), the comment tagger and the app version."""
+    digest = hashlib.sha256(f"{__version__}|{narrative_enrich.tagger_fingerprint()}".encode())
+    for path in sorted(settings.QUERIES_DIR.rglob("*.sql")):
+        digest.update(str(path.relative_to(settings.QUERIES_DIR)).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
 
 def _attach_previous(con: duckdb.DuckDBPyConnection, db_path: Path) -> bool:
     """Attach the warehouse being replaced as ``previous`` (read only), so enrichment steps can reuse
@@ -94,6 +109,13 @@ def _copy_unchanged_raw(con: duckdb.DuckDBPyConnection, signature: str) -> dict[
     return counts
 
 
+def check_failures_report(failures: dict[str, list[tuple]]) -> str:
+    lines = [f"{len(failures)} data test(s) in queries/checks/ returned rows:"]
+    for name, rows in failures.items():
+        lines.append(f"  - {name}: e.g. {rows[0]}")
+    return "\n".join(lines)
+
+
 def _remove(path: Path) -> None:
     for candidate in (path, path.with_name(path.name + ".wal")):
         candidate.unlink(missing_ok=True)
@@ -145,15 +167,13 @@ def build(
                     step(con, progress)
             failures = models.run_checks(con)
             if failures:
-                lines = [f"{len(failures)} data test(s) in queries/checks/ returned rows:"]
-                for name, rows in failures.items():
-                    lines.append(f"  - {name}: e.g. {rows[0]}")
-                raise BuildError("\n".join(lines))
+                raise BuildError(check_failures_report(failures))
             con.execute(
                 """
                 create or replace table build_info as
                 select ? as built_at, ? as data_dir, ? as data_signature, ? as app_version,
-                       ? as duckdb_version, ? as models
+                       ? as duckdb_version, ? as models, ? as models_fingerprint,
+                       null::timestamptz as refreshed_at, null::varchar[] as refreshed
                 """,
                 [
                     dt.datetime.now(dt.UTC).replace(microsecond=0),
@@ -162,6 +182,7 @@ def build(
                     __version__,
                     duckdb.__version__,
                     len(created),
+                    models_fingerprint(),
                 ],
             )
             con.execute("checkpoint")
@@ -202,13 +223,20 @@ def rebuild_current(
     records_path: Path | None = None,
     progress: Callable[[str], None] = lambda _m: None,
 ) -> Path:
-    """Rebuild the warehouse from the data folder it was built from and the records store, so what
-    someone just recorded (a decision, an evidence link, an action) reaches the marts. Atomic like
-    ``build``: on failure the previous database stays. One rebuild at a time per process; a second
-    waits, then rebuilds with both records. Returns the data folder used."""
+    """Bring the warehouse up to date with the records store, so what someone just recorded (a
+    return, a decision, an evidence link, an action) reaches the marts. It is refreshed in place when
+    it can be (only the models downstream of what changed, in one transaction: ``refresh.py``), else
+    rebuilt from the data folder it was built from, atomically like ``build``. Either way, on failure
+    the previous warehouse stays. One at a time per process; a second waits, then brings in both
+    records. Returns the data folder used."""
+    from . import refresh  # refresh imports this module
+
     db_path = Path(db_path or settings.db_path())
+    records_path = Path(records_path or settings.records_db_path(db_path))
     with _REBUILD_LOCK:
         data_dir = built_from(db_path)
+        if db_path.is_file() and refresh.refresh(db_path, records_path, data_dir, progress) is not None:
+            return data_dir
         build(data_dir, db_path, progress=progress, records_path=records_path, reuse_unchanged_data=True)
     return data_dir
 

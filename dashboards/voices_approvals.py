@@ -15,8 +15,7 @@ st.title("Approve comments")
 if not data_access.database_exists():
     widgets.no_database()
 
-comments = data_access.comments()
-if comments.empty:
+if not sum(data_access.approval_counts().values()):
     st.info("No comments are loaded yet. Add people's comments to narrative_feedback.csv and rebuild.")
     st.stop()
 
@@ -28,8 +27,9 @@ if flash := st.session_state.pop("approvals_flash", None):
     st.success(flash, icon=":material/check_circle:")
 
 # --- who decides, and which comments -----------------------------------------------------------
-contract_ids = sorted(comments["contract_id"].unique())
-titles = dict(zip(comments["contract_id"], comments["contract_id"] + " " + comments["title"], strict=False))
+overview = data_access.portfolio_overview()
+contract_ids = sorted(overview["contract_id"])
+titles = dict(zip(overview["contract_id"], overview["contract_id"] + " " + overview["title"], strict=True))
 contract = deeplinks.parse_contract(st.query_params.get("contract"), contract_ids)
 status = deeplinks.parse_choice(st.query_params.get("status"), stories.STATUSES, "status")
 widgets.link_problems([contract.problem, status.problem])
@@ -64,14 +64,25 @@ else:
     st.query_params.pop("contract", None)
 st.query_params["status"] = chosen_status
 
-waiting = stories.queue(comments, chosen_status, chosen_contract)
+# the queue is read from the feedback mart in SQL, oldest first: a large portfolio holds millions of
+# comments, so the page lists the first QUEUE_ROWS and the download holds them all
+in_queue = data_access.approval_counts(chosen_contract).get(chosen_status, 0)
+waiting = data_access.approval_queue(chosen_status, chosen_contract, limit=presentation.QUEUE_ROWS)
 where = titles[chosen_contract] if chosen_contract else "all contracts"
-st.subheader(f"{chosen_status.capitalize()}: {len(waiting):,} comments ({where})", anchor="queue")
+st.subheader(f"{chosen_status.capitalize()}: {in_queue:,} comments ({where})", anchor="queue")
 if waiting.empty:
     st.info(f"No {chosen_status} comments for {where}. Choose another status or contract.")
     st.stop()
-with st.expander(f"All {len(waiting):,} as a table"):
-    widgets.table(stories.queue_table(waiting), f"comments_{chosen_status}", key="approvals_table")
+shown = f"the oldest {len(waiting):,} of {in_queue:,}" if in_queue > len(waiting) else f"all {in_queue:,}"
+with st.expander(f"{shown.capitalize()} as a table"):
+    if in_queue > len(waiting):
+        st.caption(f"Showing {shown}; the downloads hold all {in_queue:,}.")
+    widgets.table(
+        stories.queue_table(waiting),
+        f"comments_{chosen_status}",
+        key="approvals_table",
+        download=lambda: stories.queue_table(data_access.approval_queue(chosen_status, chosen_contract)),
+    )
 
 ids = waiting["feedback_id"].tolist()
 if st.session_state.get("approvals_comment") not in ids:

@@ -251,3 +251,20 @@ def test_workflow_refusals_name_the_form_field():
         "Reason for rejecting: required"
     )
     assert stories.explain(error("what was changed: required")).startswith("What was changed: required")
+
+
+def test_a_long_queue_lists_its_oldest_comments_and_counts_and_downloads_them_all(stories_env, monkeypatch):
+    from contract_monitor import data_access, presentation
+
+    everything = data_access.approval_queue("pending")  # every pending comment, oldest first
+    assert len(everything) > 2
+    monkeypatch.setattr(presentation, "QUEUE_ROWS", 2)
+    at = AppTest.from_file(APP, default_timeout=90).run()
+    at.query_params["status"] = "pending"
+    at.switch_page(PAGE).run()
+    assert not at.exception
+    assert f"Pending: {len(everything):,} comments (all contracts)" in [s.value for s in at.subheader]
+    assert at.expander[0].label == f"The oldest 2 of {len(everything):,} as a table"
+    listed = at.selectbox(key="approvals_comment").options
+    assert len(listed) == 2 and all(o.startswith(f) for o, f in zip(listed, everything["feedback_id"][:2], strict=True))
+    assert data_access.approval_counts()["pending"] == len(everything)

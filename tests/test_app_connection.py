@@ -44,3 +44,21 @@ def test_the_portfolio_read_through_arrow_is_the_same_frame_as_through_df(on_sam
     plain = sample.execute("select * from portfolio_overview order by domains_needing_attention desc, contract_id").df()
     pd.testing.assert_frame_equal(fast, plain)
     data_access._connection.clear()
+
+
+def test_returns_status_read_through_arrow_is_the_same_frame_as_through_df_nulls_included(on_sample_db, sample):
+    import pandas as pd
+
+    from contract_monitor import data_access
+
+    data_access._connection.clear()
+    fast = data_access.returns_status()
+    plain = sample.execute(
+        "select * from returns_status where month = (select max(month) from returns_status) order by contract_id"
+    ).df()
+    assert fast["days_late"].isna().any() and fast["last_source_file"].isna().all()  # the cases that differ
+    pd.testing.assert_frame_equal(fast, plain)
+    month = sample.execute("select min(month) from returns_status").fetchone()[0]
+    plain = sample.execute("select * from returns_status where month = ? order by contract_id", [month]).df()
+    pd.testing.assert_frame_equal(data_access.returns_status(month), plain)
+    data_access._connection.clear()

@@ -13,7 +13,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from contract_monitor import warehouse
+from contract_monitor import models, warehouse
 from contract_monitor.returns import importer, templates
 
 
@@ -193,10 +193,8 @@ def test_when_the_rebuild_fails_the_import_is_undone(db: Path, monkeypatch: pyte
     assert importer.run([kpi_file(["C001,OUT1,2026-11,97,,"])], db).ok
     before = (fingerprint(db), fingerprint(records))
 
-    def failing_build(*args, **kwargs):
-        raise warehouse.BuildError("1 data test(s) in queries/checks/ returned rows")
-
-    monkeypatch.setattr(warehouse, "build", failing_build)
+    # a data test fails, whether the warehouse is refreshed in place or rebuilt
+    monkeypatch.setattr(models, "run_checks", lambda con: {"injected_check": [("bad row",)]})
     result = importer.run([kpi_file(["C001,OUT1,2026-11,50,,"], "v2_kpi_values.csv")], db)
     assert not result.ok and "undone" in result.error
     assert (fingerprint(db), fingerprint(records)) == before

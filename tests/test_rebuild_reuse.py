@@ -23,8 +23,12 @@ def built(fixture_dir: Path, tmp_path: Path) -> tuple[Path, Path]:
 
 
 def _rebuild(db: Path) -> list[str]:
+    """A full rebuild as ``rebuild_current`` does when it cannot refresh in place."""
     messages: list[str] = []
-    warehouse.rebuild_current(db, records_path=db.with_name("records.duckdb"), progress=messages.append)
+    data = warehouse.built_from(db)
+    warehouse.build(
+        data, db, records_path=db.with_name("records.duckdb"), progress=messages.append, reuse_unchanged_data=True
+    )
     return messages
 
 

@@ -238,20 +238,23 @@ def _warehouse_imports(db_path: Path) -> set[str] | None:
         con.close()
 
 
-_RATINGS_SQL = """
-with wanted as (
-    select unnest(?::varchar[]) as contract_id, unnest(?::date[]) as month
+# Two queries over a temporary table of the wanted contract-months. (One query with the wanted list as
+# a CTE used by both halves of a union hung in DuckDB 1.5.5 once it returned a few thousand rows; the
+# temporary table is also ten times faster than joining the unnested parameter lists.)
+_RATINGS_SQL = (
+    """
+    select k.contract_id, k.month, 'KPI ' || k.kpi_code || ' ' || k.kpi_name as item, k.rating
+    from kpi_status as k
+    inner join _wanted as w using (contract_id, month)
+    """,
+    """
+    select c.contract_id, c.month, d.domain, d.rating
+    from contract_month as c
+    inner join _wanted as w using (contract_id, month)
+    cross join lateral (values ('Outcomes', c.outcomes_rating), ('Experience', c.experience_rating),
+        ('Voice', c.voice_rating), ('Cost', c.cost_rating)) as d(domain, rating)
+    """,
 )
-select k.contract_id, k.month, 'KPI ' || k.kpi_code || ' ' || k.kpi_name as item, k.rating
-from kpi_status as k
-inner join wanted as w using (contract_id, month)
-union all
-select c.contract_id, c.month, d.domain, d.rating
-from contract_month as c
-inner join wanted as w using (contract_id, month)
-cross join lateral (values ('Outcomes', c.outcomes_rating), ('Experience', c.experience_rating),
-    ('Voice', c.voice_rating), ('Cost', c.cost_rating)) as d(domain, rating)
-"""
 
 
 def _ratings(db_path: Path, keys: list[tuple]) -> dict[tuple, str]:
@@ -263,7 +266,11 @@ def _ratings(db_path: Path, keys: list[tuple]) -> dict[tuple, str]:
     wanted = sorted(set(keys))
     con = warehouse.connect(db_path, read_only=True)
     try:
-        rows = con.execute(_RATINGS_SQL, [[c for c, _ in wanted], [m for _, m in wanted]]).fetchall()
+        con.execute(
+            "create temp table _wanted as select unnest(?::varchar[]) as contract_id, unnest(?::date[]) as month",
+            [[c for c, _ in wanted], [m for _, m in wanted]],
+        )
+        rows = [row for sql in _RATINGS_SQL for row in con.execute(sql).fetchall()]
     except duckdb.Error:
         return {}
     finally:

@@ -1,4 +1,5 @@
 -- grain: one row per contract: its scorecard in its latest reporting month, with alerts and changes since the month before
+-- clustered by: domains_needing_attention desc, contract_id
 with latest as (
     select * from contract_month where is_contract_latest
 ),

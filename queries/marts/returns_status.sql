@@ -40,9 +40,10 @@ imports as (
         month,
         max(revision) as latest_revision,
         count(distinct source_sha256) as import_files,
-        arg_max(source_file, imported_at) as last_source_file,
+        -- two imports in the same second are told apart by revision, then file name
+        arg_max(source_file, (imported_at, revision, source_file)) as last_source_file,
         max(imported_at) as last_imported_at,
-        arg_max(imported_by, imported_at) as last_imported_by
+        arg_max(imported_by, (imported_at, revision, source_file)) as last_imported_by
     from stg_return_rows
     group by contract_id, month
 ),

@@ -1,0 +1,168 @@
+"""After an import or a recorded action the warehouse is refreshed in place: only the models downstream
+of what changed are recomputed, in one transaction, and the result is exactly what a full rebuild
+gives. When that cannot be done safely it rebuilds instead."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import pytest
+from test_import_load import fingerprint
+
+from contract_monitor import models, refresh, settings, warehouse
+from contract_monitor.returns import importer, templates
+
+NOV_OUT1 = "select value from kpi_status where contract_id='C001' and kpi_code='OUT1' and month='2026-11-01'"
+
+
+@pytest.fixture
+def db(sample_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.delenv("CONTRACT_MONITOR_RECORDS_DB", raising=False)
+    target = tmp_path / "w" / "warehouse.duckdb"
+    target.parent.mkdir()
+    shutil.copy(sample_db, target)
+    return target
+
+
+def _kpi_csv(value: float = 50) -> tuple[str, bytes]:
+    body = f"contract_id,kpi_code,month,value,submitted_date,note\nC001,OUT1,2026-11,{value},2026-12-09,refresh test\n"
+    return "c001_kpi_values.csv", body.encode()
+
+
+def _import(db: Path, files: list[tuple[str, bytes]]) -> tuple[importer.ImportResult, list[str]]:
+    messages: list[str] = []
+    result = importer.run(files, db, by="tester", progress=messages.append)
+    assert result.ok, result.report()
+    return result, messages
+
+
+def _full_rebuild_beside(db: Path, tmp_path: Path) -> Path:
+    """What a full rebuild from the same CSV files and records store gives."""
+    other = tmp_path / "full" / "warehouse.duckdb"
+    other.parent.mkdir()
+    warehouse.build(settings.SAMPLE_DATA_DIR, other, records_path=db.with_name("records.duckdb"))
+    return other
+
+
+def _without_build_info(tables: dict[str, tuple]) -> dict[str, tuple]:
+    return {name: content for name, content in tables.items() if name != "main.build_info"}
+
+
+def _without_search_ids(tables: dict[str, tuple]) -> dict[str, tuple]:
+    """Search text ids are stable across builds, so they depend on what was indexed before."""
+    kept = _without_build_info(tables).items()
+    return {name: content for name, content in kept if not name.startswith("main.search_")}
+
+
+def _value(db: Path, sql: str):
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return con.execute(sql).fetchall()
+    finally:
+        con.close()
+
+
+def test_a_kpi_return_refreshes_in_place_and_gives_exactly_what_a_full_rebuild_gives(db: Path, tmp_path: Path):
+    result, messages = _import(db, [_kpi_csv(50)])
+    assert result.rebuilt
+    assert any(m.startswith("refreshing in place: rec.return_imports, rec.return_kpi_values") for m in messages)
+    assert not any(m.startswith("loading CSV files") for m in messages)
+    refreshed = _value(db, "select refreshed from build_info")[0][0]
+    assert "kpi_status" in refreshed and "feedback" not in refreshed  # comments were not recomputed
+    assert _value(db, NOV_OUT1) == [(50.0,)]
+    assert _without_build_info(fingerprint(db)) == _without_build_info(fingerprint(_full_rebuild_beside(db, tmp_path)))
+
+
+def test_a_whole_example_return_with_comments_is_rebuilt_and_still_matches_a_full_rebuild(db: Path, tmp_path: Path):
+    # its comments reach the tagger and the search index, which only a full rebuild reuses safely
+    result, messages = _import(db, [("november.xlsx", templates.xlsx_bytes(example=True))])
+    assert any("the change reaches" in m and "stg_narrative_feedback" in m for m in messages)
+    assert any(m.startswith("copied ") and "are unchanged" in m for m in messages)
+    full = _full_rebuild_beside(db, tmp_path)
+    assert _without_search_ids(fingerprint(db)) == _without_search_ids(fingerprint(full))
+
+
+def test_only_the_models_downstream_of_a_changed_table_are_recomputed():
+    after_actions = {m.name for m in refresh.plan({"rec.actions"})}
+    assert {"stg_actions", "response_loop", "you_said_we_did"} <= after_actions
+    assert not after_actions & {"kpi_status", "feedback", "contract_month"}
+    after_kpis = {m.name for m in refresh.plan({"rec.return_kpi_values"})}
+    assert {"stg_kpi_values", "int_kpi_months", "kpi_status", "contract_month", "portfolio_overview"} <= after_kpis
+    assert not after_kpis & {"feedback", "board_comments", "comment_themes", "stg_narrative_feedback"}
+    ordered = [m.name for m in refresh.plan({"rec.return_kpi_values"})]
+    assert ordered.index("stg_kpi_values") < ordered.index("int_kpi_months") < ordered.index("kpi_status")
+    assert refresh.plan(set()) == []
+
+
+def test_a_failing_data_test_rolls_the_whole_refresh_back(db: Path, monkeypatch: pytest.MonkeyPatch):
+    before = fingerprint(db)
+    real_checks = models.run_checks
+    monkeypatch.setattr(models, "run_checks", lambda con: {**real_checks(con), "injected": [("bad",)]})
+    result = importer.run([_kpi_csv(50)], db, by="tester")
+    assert not result.ok and "injected" in result.error and "database is unchanged" in result.error
+    assert fingerprint(db) == before  # not one table half-refreshed, the records copy included
+    monkeypatch.setattr(models, "run_checks", real_checks)
+    again, messages = _import(db, [_kpi_csv(50)])  # the failed import was undone, so it imports anew
+    assert again.files and any(m.startswith("refreshing in place") for m in messages)
+
+
+def test_a_reader_in_another_process_means_a_full_rebuild_swapped_in_beside_it(db: Path):
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import duckdb, sys; c = duckdb.connect(sys.argv[1], read_only=True); print('open', flush=True);"
+            " sys.stdin.read()",
+            str(db),
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout.readline().strip() == "open"
+        result, messages = _import(db, [_kpi_csv(50)])
+    finally:
+        holder.stdin.close()
+        holder.wait(timeout=30)
+    assert any(m.startswith("not refreshing warehouse.duckdb in place") and "lock" in m.lower() for m in messages)
+    assert any(m.startswith("built ") for m in messages)
+    assert _value(db, NOV_OUT1) == [(50.0,)]
+
+
+def test_changed_sql_means_a_full_rebuild(db: Path):
+    con = duckdb.connect(str(db))
+    con.execute("update build_info set models_fingerprint = 'older SQL'")
+    con.close()
+    _, messages = _import(db, [_kpi_csv(50)])
+    assert any("the SQL models, the tagger or the app changed" in m for m in messages)
+    assert _value(db, "select models_fingerprint from build_info")[0][0] == warehouse.models_fingerprint()
+
+
+def test_nothing_recorded_since_the_build_changes_nothing(db: Path):
+    before = fingerprint(db)
+    assert refresh.refresh(db, db.with_name("records.duckdb"), settings.SAMPLE_DATA_DIR) == []
+    assert fingerprint(db) == before
+
+
+def test_the_app_connection_is_closed_for_the_write_and_the_next_read_sees_the_refresh(
+    db: Path, monkeypatch: pytest.MonkeyPatch
+):
+    from contract_monitor import data_access
+
+    monkeypatch.setenv("CONTRACT_MONITOR_DB", str(db))
+    data_access.clear_caches()
+
+    def out1() -> list[float]:
+        frame = data_access.kpi_status("C001")
+        return frame.loc[(frame["kpi_code"] == "OUT1") & (frame["month"] == "2026-11-01"), "value"].tolist()
+
+    assert out1() == []  # the sample has no November return from C001 yet
+    _, messages = _import(db, [_kpi_csv(42)])
+    assert any(m.startswith("refreshing in place") for m in messages)  # the open app connection did not stop it
+    assert out1() == [42.0]
+    assert _value(db, "select count(*) from rec.return_imports")[0][0] == 1

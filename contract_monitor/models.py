@@ -165,18 +165,40 @@ def create_all(
     return ordered
 
 
-def create(con: duckdb.DuckDBPyConnection, model: Model, progress: Callable[[str], None]) -> None:
-    """(Re)create one model: a table (stored in its clustering order) or a view."""
+_TOKEN = re.compile(r"'(?:[^']|'')*'|--[^\n]*|\b(?:rec\.)?[a-z_][a-z0-9_]*\b", re.IGNORECASE)
+
+
+def renamed(sql: str, names: dict[str, str]) -> str:
+    """``sql`` with every table or view name in ``names`` (a model, or ``rec.<table>``) replaced by its
+    new name; string literals and comments are left alone."""
+
+    def swap(match: re.Match) -> str:
+        token = match.group(0)
+        return names.get(token.lower(), token) if token[0] not in "'-" else token
+
+    return _TOKEN.sub(swap, sql)
+
+
+def create(
+    con: duckdb.DuckDBPyConnection,
+    model: Model,
+    progress: Callable[[str], None],
+    *,
+    name: str | None = None,
+    sql: str | None = None,
+) -> None:
+    """(Re)create one model: a table (stored in its clustering order) or a view; as ``name`` from
+    ``sql`` when given (an in-place refresh builds each model beside the one it replaces)."""
     kind = "table" if model.materialised else "view"
-    body = model.sql
+    body = sql or model.sql
     if model.clustered_by:
-        body = f"select * from (\n{model.sql}\n) order by {', '.join(model.clustered_by)}"
+        body = f"select * from (\n{body}\n) order by {', '.join(model.clustered_by)}"
     try:
-        con.execute(f"create or replace {kind} {model.name} as\n{body}")
+        con.execute(f"create or replace {kind} {name or model.name} as\n{body}")
     except duckdb.Error as exc:
         raise ModelError(f"{model.path.relative_to(model.path.parents[2])}: {exc}") from exc
     if model.materialised:
-        rows = con.execute(f"select count(*) from {model.name}").fetchone()[0]
+        rows = con.execute(f"select count(*) from {name or model.name}").fetchone()[0]
         what = "built mart" if model.layer == "marts" else "materialised"
         progress(f"{what} {model.name}: {rows:,} rows")
 

@@ -77,7 +77,10 @@ def test_killed_before_commit_leaves_both_files_as_they_were(db: Path, tmp_path:
 def test_killed_during_the_rebuild_keeps_the_old_warehouse_and_the_next_import_catches_up(db: Path, tmp_path: Path):
     before = fingerprint(db)
     _import_and_kill_at("before-swap", db, _correction(tmp_path))
-    assert fingerprint(db) == before  # the warehouse readers see is the complete previous one
+    # every table readers use is as it was: an in-place refresh builds its tables beside them (named
+    # ...__refresh) and swaps them in only in its last transaction, which the kill never reached
+    assert _in_use(fingerprint(db)) == before
+    assert any(name.endswith("__refresh") for name in fingerprint(db))
     assert _nov_out1(db) == [(100.0, 0)]
     # the records store committed the file; importing it again rebuilds the warehouse to match
     again = importer.run([(str(_correction(tmp_path)), _correction(tmp_path).read_bytes())], db)
@@ -85,3 +88,8 @@ def test_killed_during_the_rebuild_keeps_the_old_warehouse_and_the_next_import_c
     assert "rebuilt to catch up" in again.report()
     assert _nov_out1(db) == [(50.0, 1)]
     assert not list(db.parent.glob("warehouse.duckdb.building-*"))  # the killed build's half-written file is gone
+    assert _in_use(fingerprint(db)) == fingerprint(db)  # and so are the killed refresh's tables
+
+
+def _in_use(tables: dict[str, tuple]) -> dict[str, tuple]:
+    return {name: content for name, content in tables.items() if not name.endswith("__refresh")}

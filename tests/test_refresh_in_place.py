@@ -166,3 +166,15 @@ def test_the_app_connection_is_closed_for_the_write_and_the_next_read_sees_the_r
     assert any(m.startswith("refreshing in place") for m in messages)  # the open app connection did not stop it
     assert out1() == [42.0]
     assert _value(db, "select count(*) from rec.return_imports")[0][0] == 1
+
+
+def test_a_refresh_renames_tables_in_sql_but_never_inside_text_or_comments():
+    sql = (
+        "-- reads kpi_status\nselect 'kpi_status' as label, k.kpi_status_note, KPI_STATUS.month\n"
+        "from kpi_status join rec.return_imports using (x) where note = 'it''s kpi_status'"
+    )
+    out = models.renamed(sql, {"kpi_status": "kpi_status__refresh", "rec.return_imports": "rec.return_imports__r"})
+    assert out == (
+        "-- reads kpi_status\nselect 'kpi_status' as label, k.kpi_status_note, kpi_status__refresh.month\n"
+        "from kpi_status__refresh join rec.return_imports__r using (x) where note = 'it''s kpi_status'"
+    )

@@ -119,7 +119,15 @@ def cmd_bench(args: argparse.Namespace) -> int:
         print(f"--scale: unknown scale(s) {unknown}; choose from {', '.join(bench.SCALES)}", file=sys.stderr)
         return 2
     docs = Path(args.docs) if args.docs else None
-    bench.run(scales, reps=args.reps, out_dir=Path(args.out) if args.out else None, docs=docs, say=_say)
+    out = Path(args.out) if args.out else settings.PROJECT_ROOT / "artifacts" / "bench"
+    if args.report_only:
+        if docs is None:
+            print("--report-only needs --docs: where to write the report", file=sys.stderr)
+            return 2
+        bench.write_report(docs, out)
+        print(f"wrote {docs} from the results in {out}")
+        return 0
+    bench.run(scales, reps=args.reps, out_dir=out, docs=docs, say=_say)
     return 0
 
 
@@ -175,6 +183,9 @@ def main(argv: list[str] | None = None) -> int:
     ben.add_argument("--reps", type=int, default=20, help="repetitions per measurement (default 20)")
     ben.add_argument("--out", help="folder for the JSON results (default artifacts/bench)")
     ben.add_argument("--docs", help="write the Markdown report here (make bench: docs/benchmarks.md)")
+    ben.add_argument(
+        "--report-only", action="store_true", help="measure nothing: rewrite --docs from the saved results"
+    )
     ben.set_defaults(func=cmd_bench)
 
     args = parser.parse_args(argv)

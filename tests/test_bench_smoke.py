@@ -96,3 +96,20 @@ def test_each_scales_import_goes_to_that_scales_own_records_store(fixture_db: Pa
     seconds, rows = bench.time_monthly_import(db, records, say=lambda _m: None)
     assert rows > 0 and records.is_file()
     assert not (tmp_path / "records.duckdb").exists()  # not the store a sibling scale would share
+
+
+def test_the_report_judges_each_goal_at_its_scale_and_says_when_one_was_not_measured():
+    at_l = {"scale": "L", "page_p95_ms": 149.9, "search_p95_ms": 251, "import_s": 4.0, "rebuild_s": 61.0}
+    at_l |= {"rss_mb": None, "pandas_ratio": 5.0}
+    at_s = {"scale": "S", "page_p95_ms": 50.1, "search_p95_ms": 999, "import_s": 999, "rebuild_s": 999}
+    at_s |= {"rss_mb": 9999, "pandas_ratio": 0.1}
+    verdicts = {(g["scale"], g["measure"]): g["verdict"] for g in bench.goal_rows([at_s, at_l])}
+    assert verdicts == {
+        ("S", "page data, p95 (warm)"): "not met",  # 50.1 ms against < 50
+        ("L", "page data, p95 (warm)"): "met",
+        ("L", "portfolio-wide text search, p95 (warm)"): "not met",
+        ("L", "one month's import for every contract"): "met",
+        ("L", "full rebuild from CSV"): "not met",
+        ("L", "app RSS rendering every page"): "not measured",
+        ("L", "times faster than the pandas baseline (at least)"): "met",  # 5.0 is at least 5
+    }

@@ -10,6 +10,9 @@ A mart that pages read by a key (one contract's rows) declares ``-- clustered by
 month`` on line 2: it is stored in that order, so DuckDB's zone maps (the min and max of each
 column per row group) let a lookup read only the row groups that can hold the key instead of
 scanning the whole table.
+A table whose every row depends only on the input rows with the same key (a row per comment) may
+declare ``-- refreshed by key: feedback_id`` in its header comments: an in-place refresh
+(``refresh.py``) then recomputes only the changed keys' rows.
 ``queries/checks/*.sql`` are data tests: each must return zero rows.
 """
 
@@ -28,6 +31,7 @@ _WORD = re.compile(r"[a-z_][a-z0-9_]*")
 _LINE_COMMENT = re.compile(r"--[^\n]*")
 _MATERIALISED = re.compile(r"--\s*materiali[sz]ed:\s*(\S*)\s*$")
 _CLUSTERED = re.compile(r"--\s*clustered by:\s*(.*?)\s*$")
+_KEYED = re.compile(r"--\s*refreshed by key:\s*([a-z_][a-z0-9_]*)\s*$")
 _SORT_KEY = re.compile(r"[a-z_][a-z0-9_]*(?: desc)?")
 _SOURCE = re.compile(r"\b(raw|rec|enriched)\.([a-z_][a-z0-9_]*)")
 
@@ -40,10 +44,21 @@ class Model:
     sql: str
 
     def _line_two(self, declaration: re.Pattern) -> str | None:
-        """The value of a declaration comment on line 2 (after the grain), if line 2 is one."""
-        lines = self.sql.splitlines()
-        match = declaration.match(lines[1].strip()) if len(lines) > 1 else None
-        return match.group(1) if match else None
+        """The value of a declaration comment in the header (the comment lines after the grain on line
+        1: line 2 onwards, up to the first line of SQL), if there is one."""
+        for line in self.sql.splitlines()[1:]:
+            if not line.strip().startswith("--"):
+                return None
+            match = declaration.match(line.strip())
+            if match:
+                return match.group(1)
+        return None
+
+    @property
+    def refreshed_by_key(self) -> str | None:
+        """The column of a ``-- refreshed by key: feedback_id`` declaration: each row depends only on input
+        rows with the same value of it, so an in-place refresh may recompute just the changed keys' rows."""
+        return self._line_two(_KEYED)
 
     @property
     def declared_materialisation(self) -> str | None:
@@ -88,6 +103,8 @@ def discover(queries_dir: Path = settings.QUERIES_DIR) -> list[Model]:
                 f"{model.path}: line 2 declares 'clustered by: {', '.join(keys)}'; only a mart can, and only with"
                 " column names (each optionally followed by 'desc'), separated by commas"
             )
+        if model.refreshed_by_key and not model.materialised:
+            raise ModelError(f"{model.path}: only a table (a mart, or 'materialised: table') can be refreshed by key")
         declared = model.declared_materialisation
         if declared is not None and (declared != "table" or model.layer in settings.MATERIALISED_LAYERS):
             raise ModelError(

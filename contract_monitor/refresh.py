@@ -15,6 +15,14 @@ writing and:
    no data is copied), recreates the affected views, runs every data test in ``queries/checks/`` and
    notes what it refreshed in ``build_info``.
 
+A change that only touches some keys is cheaper still. When the affected tables declare
+``-- refreshed by key: <column>`` (``feedback``, ``board_comments``, ``what_went_well``: a row per comment)
+and every changed records table has that column (an approval decision has its ``feedback_id``), one
+transaction deletes and recomputes just those keys' rows, recomputes the other affected tables whole
+(small ones, such as counts), lets the search index catch up for the keys
+(``warehouse.STEP_KEY_UPDATES``) and runs the data tests. One approval at 50,000 contracts then
+touches a handful of the 18M comment rows instead of rebuilding everything.
+
 Readers see the old tables until step 3 commits, and everything or nothing after it: a failing data
 test or a killed process rolls the swap back, and leftover ``__refresh`` tables are dropped by the
 next refresh. It declines (returns None, and the caller rebuilds from scratch) when:
@@ -23,7 +31,8 @@ next refresh. It declines (returns None, and the caller rebuilds from scratch) w
   first, see ``access``;
 - the warehouse was not built from these same CSV files, SQL, tagger and app version;
 - a change reaches a Python step's input (``warehouse.STEP_INPUTS``: comment tagging and the search
-  index reuse their previous work through a second, attached warehouse, which only a rebuild has).
+  index reuse their previous work through a second, attached warehouse, which only a rebuild has),
+  unless it is refreshed by key and the step can catch up by key.
 """
 
 from __future__ import annotations
@@ -52,22 +61,30 @@ def _stored_tables(con: duckdb.DuckDBPyConnection, database: str, schema: str) -
 SUFFIX = "__refresh"
 
 
-def _stage_changed_records(con: duckdb.DuckDBPyConnection, records_path: Path) -> set[str]:
-    """Copy each records-store table that differs from ``rec.<table>`` into ``rec.<table>__refresh``;
-    returns the qualified names (``rec.<table>``) of those that changed."""
+def _changed_records(con: duckdb.DuckDBPyConnection, records_path: Path) -> dict[str, str | None]:
+    """The records tables whose content differs from the records store: ``rec.<table>`` -> the table to
+    copy from (None when the store has no such table, i.e. it is now empty)."""
     database = con.execute("select current_database()").fetchone()[0]
     tables = {t for t in _stored_tables(con, database, "rec") if not t.endswith(SUFFIX)}
     stored = _stored_tables(con, "records_store", "main") if records_path.is_file() else set()
-    changed = set()
+    changed = {}
     for table in sorted(tables):
         source = f"records_store.main.{table}" if table in stored else None
-        if _content(con, f"rec.{table}") == (_content(con, source) if source else (0, 0)):
-            continue
-        con.execute(f"create or replace table rec.{table}{SUFFIX} as select * from rec.{table} where false")
-        if source:
-            con.execute(f"insert into rec.{table}{SUFFIX} by name select * from {source}")
-        changed.add(f"rec.{table}")
+        if _content(con, f"rec.{table}") != (_content(con, source) if source else (0, 0)):
+            changed[f"rec.{table}"] = source
     return changed
+
+
+def _copy_records(con: duckdb.DuckDBPyConnection, target: str, source: str | None) -> None:
+    if source:
+        con.execute(f"insert into {target} by name select * from {source}")
+
+
+def _stage(con: duckdb.DuckDBPyConnection, changed: dict[str, str | None]) -> None:
+    """Copy each changed records table into ``rec.<table>__refresh``."""
+    for name, source in changed.items():
+        con.execute(f"create or replace table {name}{SUFFIX} as select * from {name} where false")
+        _copy_records(con, f"{name}{SUFFIX}", source)
 
 
 def _drop_leftovers(con: duckdb.DuckDBPyConnection) -> None:
@@ -153,13 +170,117 @@ def refresh(
     return refreshed
 
 
+# a refresh by key lists the keys in its SQL; more than this many and the models are recomputed whole
+MAX_KEYS = 1_000
+
+
+def _by_key(con: duckdb.DuckDBPyConnection, changed: dict[str, str | None], affected: list[models.Model]) -> str | None:
+    """The key column when this change can be refreshed by key: some affected tables declare
+    ``-- refreshed by key: <column>`` (one column for all), every changed records table has that column,
+    and every Python step input the change reaches can catch up by key (``warehouse.STEP_KEY_UPDATES``)."""
+    keys = {m.refreshed_by_key for m in affected if m.refreshed_by_key}
+    if len(keys) != 1:
+        return None
+    (key,) = keys
+    reaching = warehouse.STEP_INPUTS & {m.name for m in affected}
+    if not reaching <= {m.name for m in affected if m.refreshed_by_key} or not reaching <= set(
+        warehouse.STEP_KEY_UPDATES
+    ):
+        return None
+    for name in changed:
+        schema, table = name.split(".")
+        found = con.execute(
+            "select count(*) from duckdb_columns() where database_name = current_database()"
+            " and schema_name = ? and table_name = ? and column_name = ?",
+            [schema, table, key],
+        ).fetchone()[0]
+        if not found:
+            return None
+    return key
+
+
+def _changed_keys(con: duckdb.DuckDBPyConnection, changed: dict[str, str | None], key: str) -> int:
+    """Fill temp table ``_refresh_keys`` with the ``key`` of every row added, removed or altered in the
+    changed records tables (rows of one side that the other does not have). Returns how many."""
+    parts = []
+    for name, source in changed.items():
+        if source is None:
+            parts.append(f"select {key} from {name}")
+            continue
+        columns = ", ".join(
+            r[0]
+            for r in con.execute(
+                "select column_name from duckdb_columns() where database_name = current_database()"
+                " and schema_name = ? and table_name = ? order by column_index",
+                name.split("."),
+            ).fetchall()
+        )
+        parts.append(
+            f"(select {key} from (select {columns} from {name} except all select {columns} from {source}))"
+            f" union all (select {key} from (select {columns} from {source} except all select {columns} from {name}))"
+        )
+    con.execute(
+        f"create or replace temp table _refresh_keys as select distinct {key} from ({' union all '.join(parts)})"
+    )
+    return con.execute("select count(*) from _refresh_keys").fetchone()[0]
+
+
+def _refresh_by_key(
+    con: duckdb.DuckDBPyConnection,
+    changed: dict[str, str | None],
+    affected: list[models.Model],
+    key: str,
+    progress: Callable[[str], None],
+) -> list[str]:
+    """In one transaction: copy the changed records tables, delete and recompute the changed keys' rows of
+    each table declared ``refreshed by key``, recompute the other affected tables whole (they are small
+    when a change is keyed: counts, evidence links), let the Python steps catch up, run the data tests."""
+    keys = [r[0] for r in con.execute(f"select {key} from _refresh_keys order by all").fetchall()]
+    wanted = ", ".join(loader.quote_literal(str(k)) for k in keys)
+    progress(f"refreshing in place by {key}: {len(keys):,} changed ({', '.join(sorted(changed))})")
+    con.execute("begin transaction")
+    try:
+        for name, source in changed.items():
+            con.execute(f"delete from {name}")
+            _copy_records(con, name, source)
+        for model in affected:
+            if not model.materialised:
+                continue  # a view is computed when read
+            if model.refreshed_by_key:
+                # the keys are literals, so DuckDB filters every scan below the model's joins by them
+                con.execute(f"delete from {model.name} where {key} in ({wanted})")
+                con.execute(f"insert into {model.name} by name select * from ({model.sql}) where {key} in ({wanted})")
+                progress(f"refreshed {model.name} for {len(keys):,} {key}(s)")
+            else:
+                models.create(con, model, progress)
+        for name in sorted(warehouse.STEP_INPUTS & {m.name for m in affected}):
+            warehouse.STEP_KEY_UPDATES[name](con, "_refresh_keys")
+        failures = models.run_checks(con)
+        if failures:
+            raise warehouse.BuildError(warehouse.check_failures_report(failures))
+        refreshed = sorted(changed) + [m.name for m in affected if m.materialised]
+        con.execute(
+            "update build_info set refreshed_at = ?, refreshed = ?",
+            [dt.datetime.now(dt.UTC).replace(microsecond=0), refreshed],
+        )
+        con.execute("commit")
+    except BaseException:
+        con.execute("rollback")
+        raise
+    return refreshed
+
+
 def _refresh(con: duckdb.DuckDBPyConnection, records_path: Path, progress: Callable[[str], None]) -> list[str] | None:
-    changed = _stage_changed_records(con, records_path)
-    affected = plan(changed)
+    changed = _changed_records(con, records_path)
+    affected = plan(set(changed))
+    key = _by_key(con, changed, affected) if changed else None
+    if key is not None and 0 < _changed_keys(con, changed, key) <= MAX_KEYS:
+        return _refresh_by_key(con, changed, affected, key, progress)
     reaching = warehouse.STEP_INPUTS & {m.name for m in affected}
     if reaching:
         progress(f"not refreshing in place: the change reaches {', '.join(sorted(reaching))}")
         return None
+    _stage(con, changed)
     progress(f"refreshing in place: {', '.join(sorted(changed)) or 'no records table'} changed")
     new_names = {name: f"{name}{SUFFIX}" for name in changed} | {m.name: f"{m.name}{SUFFIX}" for m in affected}
     for model in affected:  # each committed as it is built (see the module docstring)

@@ -84,6 +84,21 @@ def match_sql(search_words: list[str]) -> tuple[str, list]:
 
 # --------------------------------------------------------------------------- build
 
+# search_comments' columns: only those the Voices page filters on and shows (never the original text)
+_SEARCH_COMMENTS = """
+        select
+            i.text_id,
+            f.feedback_id,
+            f.contract_id,
+            f.title,
+            f.received_date,
+            f.month,
+            f.source,
+            f.sentiment,
+            f.themes,
+            f.display_text,
+            f.shareable_with_board"""
+
 
 def _previous_index(con: duckdb.DuckDBPyConnection) -> int | None:
     """The number of sorted runs in the previous warehouse's postings, when they can be reused."""
@@ -166,20 +181,9 @@ def build(con: duckdb.DuckDBPyConnection, progress: Callable[[str], None] = lamb
         con.execute(f"create or replace table search_postings as {new_postings}", [0])
         runs = 1
     con.execute(
-        """
+        f"""
         create or replace table search_comments as
-        select
-            i.text_id,
-            f.feedback_id,
-            f.contract_id,
-            f.title,
-            f.received_date,
-            f.month,
-            f.source,
-            f.sentiment,
-            f.themes,
-            f.display_text,
-            f.shareable_with_board
+        {_SEARCH_COMMENTS}
         from feedback as f
         inner join _search_ids as i on i.display_text = coalesce(f.display_text, '')
         order by f.month desc, f.contract_id, f.received_date desc, f.feedback_id
@@ -195,4 +199,50 @@ def build(con: duckdb.DuckDBPyConnection, progress: Callable[[str], None] = lamb
     progress(
         f"built search index: {texts:,} distinct texts ({kept:,} reused), {runs} sorted run(s),"
         f" {time.perf_counter() - started:.1f}s"
+    )
+
+
+def refresh_keys(con: duckdb.DuckDBPyConnection, keys_table: str) -> None:
+    """Bring the search tables up to date for the comments whose ``feedback_id`` is in ``keys_table``,
+    after an in-place refresh recomputed their ``feedback`` rows (e.g. an approval, or an edited text).
+    Their ``search_comments`` rows are replaced; a display text not indexed yet gets the next text id
+    and its postings are appended as one more sorted run. Texts no comment shows any more stay
+    indexed: they match nothing, as every search joins ``search_comments``."""
+    con.execute(f"delete from search_comments where feedback_id in (select feedback_id from {keys_table})")
+    next_id = con.execute("select coalesce(max(text_id), 0) from search_texts").fetchone()[0]
+    con.execute(
+        f"""
+        create or replace temp table _search_new as
+        select ? + row_number() over (order by text_md5) as text_id, text_md5, display_text
+        from (
+            select distinct md5_number(text) as text_md5, text as display_text
+            from (
+                select coalesce(display_text, '') as text from feedback
+                where feedback_id in (select feedback_id from {keys_table})
+            )
+        )
+        where text_md5 not in (select text_md5 from search_texts)
+        """,
+        [next_id],
+    )
+    if con.execute("select count(*) from _search_new").fetchone()[0]:
+        con.execute("insert into search_texts select text_id, text_md5 from _search_new order by text_id")
+        con.execute(
+            f"""
+            insert into search_postings
+            select term, text_id
+            from (select text_id, unnest({words_sql("display_text")}) as term from _search_new)
+            order by term, text_id
+            """
+        )
+        con.execute("update search_index_info set runs = runs + 1")
+    con.execute("drop table _search_new")
+    con.execute(
+        f"""
+        insert into search_comments
+        {_SEARCH_COMMENTS}
+        from feedback as f
+        inner join search_texts as i on i.text_md5 = md5_number(coalesce(f.display_text, ''))
+        where f.feedback_id in (select feedback_id from {keys_table})
+        """
     )

@@ -41,6 +41,9 @@ AFTER_MARTS.append(search_index.build)  # search_texts, search_postings, search_
 # when what changed reaches one of these, it leaves the work to a full rebuild, which reuses the
 # steps' previous results through the attached ``previous`` warehouse.
 STEP_INPUTS = {"stg_narrative_feedback", "feedback"}
+# ... except where a step can catch up for a set of keys, after a refresh by key (``-- refreshed by key``)
+# recomputed only those keys' rows of its input: model -> function(connection, table of the keys).
+STEP_KEY_UPDATES = {"feedback": search_index.refresh_keys}
 
 
 def models_fingerprint() -> str:

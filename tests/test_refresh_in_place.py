@@ -178,3 +178,83 @@ def test_a_refresh_renames_tables_in_sql_but_never_inside_text_or_comments():
         "-- reads kpi_status\nselect 'kpi_status' as label, k.kpi_status_note, kpi_status__refresh.month\n"
         "from kpi_status__refresh join rec.return_imports__r using (x) where note = 'it''s kpi_status'"
     )
+
+
+def _pending_consented(db: Path) -> tuple[str, str]:
+    return _value(
+        db,
+        "select feedback_id, display_text from feedback where consent_to_share and approval_state = 'pending'"
+        " order by feedback_id limit 1",
+    )[0]
+
+
+def _decide_and_refresh(db: Path, store: Path, *decision) -> list[str]:
+    from contract_monitor.narrative import workflow
+
+    workflow.record_decision(*decision, store=store)
+    messages: list[str] = []
+    warehouse.rebuild_current(db, store, progress=messages.append)
+    return messages
+
+
+def test_an_approval_recomputes_only_that_comments_rows_and_gives_what_a_full_rebuild_gives(stories_env, tmp_path):
+    db, store = stories_env
+    feedback_id, text = _pending_consented(db)
+    messages = _decide_and_refresh(db, store, feedback_id, "approved", "Sam Patel", text)
+    assert any(m.startswith("refreshing in place by feedback_id: 1 changed (rec.comment_decisions)") for m in messages)
+    assert "refreshed feedback for 1 feedback_id(s)" in messages
+    assert not any(m.startswith(("loading CSV", "copied ")) for m in messages)  # no full rebuild
+    assert _value(db, f"select approval_state from feedback where feedback_id = '{feedback_id}'") == [("approved",)]
+    assert _value(db, f"select count(*) from board_comments where feedback_id = '{feedback_id}'") == [(1,)]
+    full = tmp_path / "full" / "stories.duckdb"
+    full.parent.mkdir()
+    warehouse.build(warehouse.built_from(db), full, records_path=store)
+    assert _without_search_ids(fingerprint(db)) == _without_search_ids(fingerprint(full))
+    assert _search_rows(db) == _search_rows(full)
+
+
+def test_an_edited_text_is_found_by_search_after_a_refresh_by_key(stories_env):
+    from contract_monitor import search_index
+
+    db, store = stories_env
+    feedback_id, text = _pending_consented(db)
+    edited = "Zebrafinch volunteers were wonderful"
+    messages = _decide_and_refresh(db, store, feedback_id, "edited", "Sam Patel", text, edited)
+    assert any(m.startswith("refreshing in place by feedback_id") for m in messages)
+    match, params = search_index.match_sql(search_index.words("zebrafin"))
+    found = _value_params(
+        db, f"select feedback_id, display_text from search_comments where text_id in ({match})", params
+    )
+    assert found == [(feedback_id, edited)]
+    assert _value(db, f"select count(*) from search_comments where feedback_id = '{feedback_id}'") == [(1,)]
+
+
+def _search_rows(db: Path) -> list[tuple]:
+    """search_comments without its text ids (which depend on what was indexed before)."""
+    return _value(db, "select * exclude (text_id) from search_comments order by feedback_id")
+
+
+def _value_params(db: Path, sql: str, params: list):
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return con.execute(sql, params).fetchall()
+    finally:
+        con.close()
+
+
+def test_an_edit_then_a_rejection_refreshed_by_key_give_what_a_full_rebuild_gives(stories_env, tmp_path):
+    db, store = stories_env
+    first, second = _value(
+        db,
+        "select feedback_id, display_text from feedback where approval_state = 'pending' order by feedback_id limit 2",
+    )
+    _decide_and_refresh(db, store, first[0], "edited", "Sam Patel", first[1], "A kinder, shorter text")
+    messages = _decide_and_refresh(
+        db, store, second[0], "rejected", "Sam Patel", second[1], None, "identifies a family"
+    )
+    assert any(m.startswith("refreshing in place by feedback_id: 1 changed") for m in messages)
+    full = tmp_path / "full" / "stories.duckdb"
+    full.parent.mkdir()
+    warehouse.build(warehouse.built_from(db), full, records_path=store)
+    assert _without_search_ids(fingerprint(db)) == _without_search_ids(fingerprint(full))
+    assert _search_rows(db) == _search_rows(full)

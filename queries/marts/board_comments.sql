@@ -1,6 +1,7 @@
 -- grain: one row per comment a board may see: consent to share is yes AND it is approved; redacted text only
 -- clustered by: contract_id, month desc, feedback_id
 -- the rule lives once, in feedback.shareable_with_board; only columns safe for a board are selected
+-- refreshed by key: feedback_id
 select
     feedback_id,
     contract_id,

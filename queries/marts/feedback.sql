@@ -1,5 +1,6 @@
 -- grain: one row per comment (contract managers' view: `text` is the restricted original; board-facing views use board_comments)
 -- clustered by: contract_id, received_date desc, feedback_id
+-- refreshed by key: feedback_id
 select
     f.feedback_id,
     f.contract_id,

@@ -1,4 +1,5 @@
 -- grain: one row per positive comment a board may see ("what went well"), by contract and month
+-- refreshed by key: feedback_id
 select
     feedback_id,
     contract_id,

@@ -37,8 +37,9 @@ next refresh. It declines (returns None, and the caller rebuilds from scratch) w
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import duckdb
@@ -225,6 +226,30 @@ def _changed_keys(con: duckdb.DuckDBPyConnection, changed: dict[str, str | None]
     return con.execute("select count(*) from _refresh_keys").fetchone()[0]
 
 
+@contextlib.contextmanager
+def _one_transaction(
+    con: duckdb.DuckDBPyConnection, changed: dict[str, str | None], affected: list[models.Model]
+) -> Iterator[list[str]]:
+    """A transaction that commits only if the block succeeds and then every data test passes, noting in
+    ``build_info`` what was refreshed (the names it yields); anything else rolls it all back."""
+    refreshed = sorted(changed) + [m.name for m in affected if m.materialised]
+    con.execute("begin transaction")
+    try:
+        yield refreshed
+        failures = models.run_checks(con)
+        if failures:
+            raise warehouse.BuildError(warehouse.check_failures_report(failures))
+        if refreshed:
+            con.execute(
+                "update build_info set refreshed_at = ?, refreshed = ?",
+                [dt.datetime.now(dt.UTC).replace(microsecond=0), refreshed],
+            )
+        con.execute("commit")
+    except BaseException:
+        con.execute("rollback")
+        raise
+
+
 def _refresh_by_key(
     con: duckdb.DuckDBPyConnection,
     changed: dict[str, str | None],
@@ -238,8 +263,7 @@ def _refresh_by_key(
     keys = [r[0] for r in con.execute(f"select {key} from _refresh_keys order by all").fetchall()]
     wanted = ", ".join(loader.quote_literal(str(k)) for k in keys)
     progress(f"refreshing in place by {key}: {len(keys):,} changed ({', '.join(sorted(changed))})")
-    con.execute("begin transaction")
-    try:
+    with _one_transaction(con, changed, affected) as refreshed:
         for name, source in changed.items():
             con.execute(f"delete from {name}")
             _copy_records(con, name, source)
@@ -255,38 +279,22 @@ def _refresh_by_key(
                 models.create(con, model, progress)
         for name in sorted(warehouse.STEP_INPUTS & {m.name for m in affected}):
             warehouse.STEP_KEY_UPDATES[name](con, "_refresh_keys")
-        failures = models.run_checks(con)
-        if failures:
-            raise warehouse.BuildError(warehouse.check_failures_report(failures))
-        refreshed = sorted(changed) + [m.name for m in affected if m.materialised]
-        con.execute(
-            "update build_info set refreshed_at = ?, refreshed = ?",
-            [dt.datetime.now(dt.UTC).replace(microsecond=0), refreshed],
-        )
-        con.execute("commit")
-    except BaseException:
-        con.execute("rollback")
-        raise
     return refreshed
 
 
-def _refresh(con: duckdb.DuckDBPyConnection, records_path: Path, progress: Callable[[str], None]) -> list[str] | None:
-    changed = _changed_records(con, records_path)
-    affected = plan(set(changed))
-    key = _by_key(con, changed, affected) if changed else None
-    if key is not None and 0 < _changed_keys(con, changed, key) <= MAX_KEYS:
-        return _refresh_by_key(con, changed, affected, key, progress)
-    reaching = warehouse.STEP_INPUTS & {m.name for m in affected}
-    if reaching:
-        progress(f"not refreshing in place: the change reaches {', '.join(sorted(reaching))}")
-        return None
+def _refresh_staged(
+    con: duckdb.DuckDBPyConnection,
+    changed: dict[str, str | None],
+    affected: list[models.Model],
+    progress: Callable[[str], None],
+) -> list[str]:
+    """Build every affected model beside the one it replaces, each committed; then swap them all in."""
     _stage(con, changed)
     progress(f"refreshing in place: {', '.join(sorted(changed)) or 'no records table'} changed")
     new_names = {name: f"{name}{SUFFIX}" for name in changed} | {m.name: f"{m.name}{SUFFIX}" for m in affected}
     for model in affected:  # each committed as it is built (see the module docstring)
         models.create(con, model, progress, name=new_names[model.name], sql=models.renamed(model.sql, new_names))
-    con.execute("begin transaction")
-    try:
+    with _one_transaction(con, changed, affected) as refreshed:
         for name in sorted(changed):  # rec.<table>
             con.execute(f"drop table {name}")
             con.execute(f"alter table {name}{SUFFIX} rename to {name.split('.', 1)[1]}")
@@ -297,17 +305,20 @@ def _refresh(con: duckdb.DuckDBPyConnection, records_path: Path, progress: Calla
             else:  # a view keeps its SQL text: recreate it on the original names
                 con.execute(f"drop view {model.name}{SUFFIX}")
                 models.create(con, model, progress)
-        failures = models.run_checks(con)
-        if failures:
-            raise warehouse.BuildError(warehouse.check_failures_report(failures))
-        refreshed = sorted(changed) + [m.name for m in affected if m.materialised]
-        if refreshed:
-            con.execute(
-                "update build_info set refreshed_at = ?, refreshed = ?",
-                [dt.datetime.now(dt.UTC).replace(microsecond=0), refreshed],
-            )
-        con.execute("commit")
-    except BaseException:
-        con.execute("rollback")
-        raise
     return refreshed
+
+
+def _refresh(con: duckdb.DuckDBPyConnection, records_path: Path, progress: Callable[[str], None]) -> list[str] | None:
+    changed = _changed_records(con, records_path)
+    if not changed:
+        progress("nothing recorded since the warehouse was built or refreshed: nothing to refresh")
+        return []
+    affected = plan(set(changed))
+    key = _by_key(con, changed, affected)
+    if key is not None and 0 < _changed_keys(con, changed, key) <= MAX_KEYS:
+        return _refresh_by_key(con, changed, affected, key, progress)
+    reaching = warehouse.STEP_INPUTS & {m.name for m in affected}
+    if reaching:
+        progress(f"not refreshing in place: the change reaches {', '.join(sorted(reaching))}")
+        return None
+    return _refresh_staged(con, changed, affected, progress)

@@ -262,6 +262,27 @@ def time_monthly_import(db: Path, records: Path, say: Callable[[str], None]) -> 
     return round(seconds, 2), len(rows)
 
 
+def time_approval(db: Path, records: Path, log: Callable[[str], None]) -> float | None:
+    """Approve one pending comment that has consent (as the Approve comments page does) and bring the
+    warehouse up to date; seconds, or None when no comment is waiting."""
+    from .narrative import workflow
+
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        row = con.execute(
+            "select feedback_id, display_text from feedback where consent_to_share and approval_state = 'pending'"
+            " order by feedback_id limit 1"
+        ).fetchone()
+    finally:
+        con.close()
+    if row is None:
+        return None
+    started = time.perf_counter()
+    workflow.record_decision(row[0], "approved", "bench", row[1], store=records)
+    warehouse.rebuild_current(db, records, progress=log)
+    return round(time.perf_counter() - started, 2)
+
+
 def own_peak_rss_mb() -> float:
     """This process's peak resident memory (MB): VmHWM, the high-water mark of its own address space.
     (``getrusage``'s ru_maxrss is not used: Linux carries it across fork and exec, so a child started
@@ -362,6 +383,15 @@ def run_scale(scale: str, reps: int, work: Path, say: Callable[[str], None]) -> 
 
     result["import_s"], result["import_rows"] = time_monthly_import(db, records, import_step)
     result["import_log"] = import_log
+    say(f"[{scale}] approving one comment")
+    started = time.perf_counter()
+    approval_log: list[str] = []
+
+    def approval_step(message: str) -> None:
+        approval_log.append(f"{time.perf_counter() - started:8.1f} s  {message}")
+
+    result["approval_s"] = time_approval(db, records, approval_step)
+    result["approval_log"] = approval_log
     if scale in ("XS", "S", "M"):
         try:
             result["apptest_s"] = render_pages(contract_id)
@@ -512,8 +542,8 @@ def report(results: list[dict], plot_name: str | None = None) -> str:
         "",
         "| scale | measured | contracts | generate s | first build s | rebuild s "
         "| portfolio p95 ms | contract p95 ms | search p95 ms "
-        "| cold portfolio p95 ms | pandas portfolio ms | pandas ratio | monthly import s | app RSS MB |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+        "| cold portfolio p95 ms | pandas portfolio ms | pandas ratio | monthly import s | approval s | app RSS MB |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in results:
         lines.append(
@@ -521,7 +551,7 @@ def report(results: list[dict], plot_name: str | None = None) -> str:
             f"| {r['generate_s']} | {r.get('first_build_s', 'n/a')} | {r['rebuild_s']} "
             f"| {r['warm']['portfolio']['p95_ms']} | {r['warm']['contract']['p95_ms']} | {r['search_p95_ms']} "
             f"| {r['cold']['portfolio']['p95_ms']} | {r['pandas']['portfolio']['median_ms']} | {r['pandas_ratio']} "
-            f"| {r['import_s']} | {r['rss_mb']} |"
+            f"| {r['import_s']} | {r.get('approval_s') or 'n/a'} | {r['rss_mb']} |"
         )
     goals = goal_rows(results)
     if goals:
@@ -537,7 +567,12 @@ def report(results: list[dict], plot_name: str | None = None) -> str:
         lines += ["", f"![Time against scale, log-log]({plot_name})"]
     lines += ["", "Summary lines:", "", "```"] + [summary_line(r) for r in results] + ["```", ""]
     for r in results:
-        for key, what in (("first_build", "first build"), ("rebuild", "full rebuild"), ("import", "monthly import")):
+        for key, what in (
+            ("first_build", "first build"),
+            ("rebuild", "full rebuild"),
+            ("import", "monthly import"),
+            ("approval", "approval of one comment"),
+        ):
             if r.get(f"{key}_log"):
                 lines += [f"Where the {what}'s time went at {r['scale']} (seconds since it started):", "", "```"]
                 lines += r[f"{key}_log"] + ["```", ""]

@@ -39,6 +39,7 @@ def test_bench_smoke_run_writes_results_report_and_summary_line(tmp_path: Path):
     ), last
     result = json.loads((tmp_path / "bench" / "XS.json").read_text())
     assert result["import_rows"] == result["rows"]["kpi_definitions"]
+    assert result["approval_s"] > 0 and any("refreshing in place by feedback_id" in m for m in result["approval_log"])
     assert (
         set(result["warm"])
         == set(result["cold"])

@@ -258,3 +258,13 @@ def test_an_edit_then_a_rejection_refreshed_by_key_give_what_a_full_rebuild_give
     warehouse.build(warehouse.built_from(db), full, records_path=store)
     assert _without_search_ids(fingerprint(db)) == _without_search_ids(fingerprint(full))
     assert _search_rows(db) == _search_rows(full)
+
+
+def test_more_changed_keys_than_a_refresh_by_key_takes_means_a_full_rebuild(stories_env, monkeypatch):
+    db, store = stories_env
+    monkeypatch.setattr(refresh, "MAX_KEYS", 0)
+    feedback_id, text = _pending_consented(db)
+    messages = _decide_and_refresh(db, store, feedback_id, "approved", "Sam Patel", text)
+    assert any("the change reaches feedback" in m for m in messages)
+    assert any(m.startswith("copied ") and "are unchanged" in m for m in messages)
+    assert _value(db, f"select approval_state from feedback where feedback_id = '{feedback_id}'") == [("approved",)]

@@ -331,6 +331,17 @@ def render_pages(contract_id: str) -> dict[str, float]:
     return timings
 
 
+def _step_log() -> tuple[list[str], Callable[[str], None]]:
+    """A log and a progress callback that adds each message to it with the seconds since this call."""
+    started = time.perf_counter()
+    log: list[str] = []
+
+    def step(message: str) -> None:
+        log.append(f"{time.perf_counter() - started:8.1f} s  {message}")
+
+    return log, step
+
+
 def run_scale(scale: str, reps: int, work: Path, say: Callable[[str], None]) -> dict:
     n = SCALES[scale]
     data, db, records = work / f"data_{scale}", work / f"warehouse_{scale}.duckdb", work / f"records_{scale}.duckdb"
@@ -345,11 +356,7 @@ def run_scale(scale: str, reps: int, work: Path, say: Callable[[str], None]) -> 
     ):
         say(f"[{scale}] {what}")
         started = time.perf_counter()
-        log: list[str] = []
-
-        def step(message: str, started: float = started, log: list[str] = log) -> None:
-            log.append(f"{time.perf_counter() - started:8.1f} s  {message}")
-
+        log, step = _step_log()
         # the second build replaces the first: every CSV is loaded and validated again, tags are reused
         warehouse.build(data, db, records_path=records, progress=step)
         result[f"{key}_s"] = round(time.perf_counter() - started, 2)
@@ -375,23 +382,11 @@ def run_scale(scale: str, reps: int, work: Path, say: Callable[[str], None]) -> 
         result["rss_mb"], result["rss_error"] = None, (exc.stderr or "")[-2000:]
         say(f"[{scale}] rendering the pages failed: {result['rss_error'][-300:]}")
     say(f"[{scale}] one month's import for every contract")
-    started = time.perf_counter()
-    import_log: list[str] = []
-
-    def import_step(message: str) -> None:
-        import_log.append(f"{time.perf_counter() - started:8.1f} s  {message}")
-
-    result["import_s"], result["import_rows"] = time_monthly_import(db, records, import_step)
-    result["import_log"] = import_log
+    result["import_log"], step = _step_log()
+    result["import_s"], result["import_rows"] = time_monthly_import(db, records, step)
     say(f"[{scale}] approving one comment")
-    started = time.perf_counter()
-    approval_log: list[str] = []
-
-    def approval_step(message: str) -> None:
-        approval_log.append(f"{time.perf_counter() - started:8.1f} s  {message}")
-
-    result["approval_s"] = time_approval(db, records, approval_step)
-    result["approval_log"] = approval_log
+    result["approval_log"], step = _step_log()
+    result["approval_s"] = time_approval(db, records, step)
     if scale in ("XS", "S", "M"):
         try:
             result["apptest_s"] = render_pages(contract_id)

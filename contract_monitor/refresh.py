@@ -44,7 +44,7 @@ from pathlib import Path
 
 import duckdb
 
-from . import access, loader, models, records, warehouse
+from . import access, loader, models, records, reuse, warehouse
 
 
 def _content(con: duckdb.DuckDBPyConnection, table: str) -> tuple:
@@ -52,11 +52,14 @@ def _content(con: duckdb.DuckDBPyConnection, table: str) -> tuple:
     return con.execute(f"select count(*), coalesce(sum(hash(t)), 0) from {table} as t").fetchone()
 
 
-def _stored_tables(con: duckdb.DuckDBPyConnection, database: str, schema: str) -> set[str]:
+def _columns(con: duckdb.DuckDBPyConnection, qualified: str) -> list[str]:
+    """The columns of ``<schema>.<table>`` in this warehouse, in order."""
     rows = con.execute(
-        "select table_name from duckdb_tables() where database_name = ? and schema_name = ?", [database, schema]
+        "select column_name from duckdb_columns() where database_name = current_database()"
+        " and schema_name = ? and table_name = ? order by column_index",
+        qualified.split("."),
     ).fetchall()
-    return {r[0] for r in rows}
+    return [r[0] for r in rows]
 
 
 SUFFIX = "__refresh"
@@ -66,8 +69,8 @@ def _changed_records(con: duckdb.DuckDBPyConnection, records_path: Path) -> dict
     """The records tables whose content differs from the records store: ``rec.<table>`` -> the table to
     copy from (None when the store has no such table, i.e. it is now empty)."""
     database = con.execute("select current_database()").fetchone()[0]
-    tables = {t for t in _stored_tables(con, database, "rec") if not t.endswith(SUFFIX)}
-    stored = _stored_tables(con, "records_store", "main") if records_path.is_file() else set()
+    tables = {t for t in reuse.tables(con, database, "rec") if not t.endswith(SUFFIX)}
+    stored = reuse.tables(con, "records_store", "main") if records_path.is_file() else set()
     changed = {}
     for table in sorted(tables):
         source = f"records_store.main.{table}" if table in stored else None
@@ -158,11 +161,9 @@ def refresh(
             _drop_leftovers(con)
             try:
                 refreshed = _refresh(con, records_path, progress)
-            except BaseException:
+            finally:  # after a swap there are none; after a failure or a fallback, the staged tables
                 _drop_leftovers(con)
-                raise
             if refreshed is None:
-                _drop_leftovers(con)
                 return None
             con.execute("checkpoint")
         finally:
@@ -188,16 +189,7 @@ def _by_key(con: duckdb.DuckDBPyConnection, changed: dict[str, str | None], affe
         warehouse.STEP_KEY_UPDATES
     ):
         return None
-    for name in changed:
-        schema, table = name.split(".")
-        found = con.execute(
-            "select count(*) from duckdb_columns() where database_name = current_database()"
-            " and schema_name = ? and table_name = ? and column_name = ?",
-            [schema, table, key],
-        ).fetchone()[0]
-        if not found:
-            return None
-    return key
+    return key if all(key in _columns(con, name) for name in changed) else None
 
 
 def _changed_keys(con: duckdb.DuckDBPyConnection, changed: dict[str, str | None], key: str) -> int:
@@ -208,14 +200,7 @@ def _changed_keys(con: duckdb.DuckDBPyConnection, changed: dict[str, str | None]
         if source is None:
             parts.append(f"select {key} from {name}")
             continue
-        columns = ", ".join(
-            r[0]
-            for r in con.execute(
-                "select column_name from duckdb_columns() where database_name = current_database()"
-                " and schema_name = ? and table_name = ? order by column_index",
-                name.split("."),
-            ).fetchall()
-        )
+        columns = ", ".join(_columns(con, name))
         parts.append(
             f"(select {key} from (select {columns} from {name} except all select {columns} from {source}))"
             f" union all (select {key} from (select {columns} from {source} except all select {columns} from {name}))"

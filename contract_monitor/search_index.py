@@ -84,6 +84,17 @@ def match_sql(search_words: list[str]) -> tuple[str, list]:
 
 # --------------------------------------------------------------------------- build
 
+
+def _postings(texts: str) -> str:
+    """SQL for the (word, text id) postings of the texts in ``texts`` (``text_id``, ``display_text``),
+    sorted by word: one sorted run."""
+    return f"""
+        select term, text_id
+        from (select text_id, unnest({words_sql("display_text")}) as term from {texts})
+        order by term, text_id
+    """
+
+
 # search_comments' columns: only those the Voices page filters on and shows (never the original text)
 _SEARCH_COMMENTS = """
         select
@@ -144,11 +155,7 @@ def build(con: duckdb.DuckDBPyConnection, progress: Callable[[str], None] = lamb
         [next_id],
     )
     con.execute("create or replace table search_texts as select text_id, text_md5 from _search_ids order by text_id")
-    new_postings = f"""
-        select term, text_id
-        from (select text_id, unnest({words_sql("display_text")}) as term from _search_ids where text_id > ?)
-        order by term, text_id
-    """
+    new_postings = _postings("_search_ids where text_id > ?")
     kept = con.execute("select count(*) from _search_kept").fetchone()[0]
     if previous_runs is not None and kept and previous_runs < MAX_RUNS:
         # the previous postings are sorted runs; copying them keeps their order (insertion order is
@@ -227,14 +234,7 @@ def refresh_keys(con: duckdb.DuckDBPyConnection, keys_table: str) -> None:
     )
     if con.execute("select count(*) from _search_new").fetchone()[0]:
         con.execute("insert into search_texts select text_id, text_md5 from _search_new order by text_id")
-        con.execute(
-            f"""
-            insert into search_postings
-            select term, text_id
-            from (select text_id, unnest({words_sql("display_text")}) as term from _search_new)
-            order by term, text_id
-            """
-        )
+        con.execute(f"insert into search_postings {_postings('_search_new')}")
         con.execute("update search_index_info set runs = runs + 1")
     con.execute("drop table _search_new")
     con.execute(

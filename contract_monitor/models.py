@@ -13,6 +13,10 @@ scanning the whole table.
 A table whose every row depends only on the input rows with the same key (a row per comment) may
 declare ``-- refreshed by key: feedback_id`` in its header comments: an in-place refresh
 (``refresh.py``) then recomputes only the changed keys' rows.
+A model with a ``month`` column whose row for a month depends only on its inputs' rows for that month
+and the N months before it (a rolling or year-to-date window; inputs without a ``month`` column are
+read whole) declares ``-- refreshed by month: looks back N months``: an in-place refresh then
+recomputes only the months a change can reach.
 ``queries/checks/*.sql`` are data tests: each must return zero rows.
 """
 
@@ -32,6 +36,7 @@ _LINE_COMMENT = re.compile(r"--[^\n]*")
 _MATERIALISED = re.compile(r"--\s*materiali[sz]ed:\s*(\S*)\s*$")
 _CLUSTERED = re.compile(r"--\s*clustered by:\s*(.*?)\s*$")
 _KEYED = re.compile(r"--\s*refreshed by key:\s*([a-z_][a-z0-9_]*)\s*$")
+_BY_MONTH = re.compile(r"--\s*refreshed by month:\s*looks back (\d+) months?\s*$")
 _SORT_KEY = re.compile(r"[a-z_][a-z0-9_]*(?: desc)?")
 _SOURCE = re.compile(r"\b(raw|rec|enriched)\.([a-z_][a-z0-9_]*)")
 
@@ -59,6 +64,14 @@ class Model:
         """The column of a ``-- refreshed by key: feedback_id`` declaration: each row depends only on input
         rows with the same value of it, so an in-place refresh may recompute just the changed keys' rows."""
         return self._line_two(_KEYED)
+
+    @property
+    def refreshed_by_month(self) -> int | None:
+        """N of a ``-- refreshed by month: looks back N months`` declaration: the row for a month depends
+        only on the inputs' rows for that month and the N before it, so an in-place refresh may recompute
+        just the months a change reaches."""
+        months = self._line_two(_BY_MONTH)
+        return int(months) if months is not None else None
 
     @property
     def declared_materialisation(self) -> str | None:
@@ -182,12 +195,12 @@ def create_all(
     return ordered
 
 
-_TOKEN = re.compile(r"'(?:[^']|'')*'|--[^\n]*|\b(?:rec\.)?[a-z_][a-z0-9_]*\b", re.IGNORECASE)
+_TOKEN = re.compile(r"'(?:[^']|'')*'|--[^\n]*|\b(?:(?:raw|rec|enriched)\.)?[a-z_][a-z0-9_]*\b", re.IGNORECASE)
 
 
 def renamed(sql: str, names: dict[str, str]) -> str:
-    """``sql`` with every table or view name in ``names`` (a model, or ``rec.<table>``) replaced by its
-    new name; string literals and comments are left alone."""
+    """``sql`` with every table or view name in ``names`` (a model, or ``raw.``/``rec.``/``enriched.<table>``)
+    replaced by its new name; string literals and comments are left alone."""
 
     def swap(match: re.Match) -> str:
         token = match.group(0)

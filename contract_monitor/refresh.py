@@ -23,6 +23,15 @@ transaction deletes and recomputes just those keys' rows, recomputes the other a
 (``warehouse.STEP_KEY_UPDATES``) and runs the data tests. One approval at 50,000 contracts then
 touches a handful of the 18M comment rows instead of rebuilding everything.
 
+A monthly return changes a month, not everything: a refresh by month. When the changed records
+tables have a ``month`` column and their changed rows span at most ``MAX_MONTHS`` months, one
+transaction recomputes, for each affected table that declares ``-- refreshed by month: looks back N
+months``, only the months the change can reach: from the earliest changed month to the latest plus N
+(a rolling 12-month window reaches 11 months on). It deletes those months' rows and inserts them again,
+computed from its inputs restricted to those months and the N before them. A model without the
+declaration is recomputed whole; when a later model refreshed by month reads it, the months whose rows
+differ are what it passes on (the reporting calendar: a new month flips the previous one's "latest").
+
 Readers see the old tables until step 3 commits, and everything or nothing after it: a failing data
 test or a killed process rolls the swap back, and leftover ``__refresh`` tables are dropped by the
 next refresh. It declines (returns None, and the caller rebuilds from scratch) when:
@@ -192,19 +201,22 @@ def _by_key(con: duckdb.DuckDBPyConnection, changed: dict[str, str | None], affe
     return key if all(key in _columns(con, name) for name in changed) else None
 
 
+def _differing(con: duckdb.DuckDBPyConnection, old: str, new: str | None, column: str) -> str:
+    """SQL for ``column`` of every row added, removed or altered between table ``old`` and table ``new``
+    (None: empty): the rows of one side that the other does not have."""
+    if new is None:
+        return f"select {column} from {old}"
+    columns = ", ".join(_columns(con, old if "." in old else f"main.{old}"))
+    return (
+        f"(select {column} from (select {columns} from {old} except all select {columns} from {new}))"
+        f" union all (select {column} from (select {columns} from {new} except all select {columns} from {old}))"
+    )
+
+
 def _changed_keys(con: duckdb.DuckDBPyConnection, changed: dict[str, str | None], key: str) -> int:
     """Fill temp table ``_refresh_keys`` with the ``key`` of every row added, removed or altered in the
-    changed records tables (rows of one side that the other does not have). Returns how many."""
-    parts = []
-    for name, source in changed.items():
-        if source is None:
-            parts.append(f"select {key} from {name}")
-            continue
-        columns = ", ".join(_columns(con, name))
-        parts.append(
-            f"(select {key} from (select {columns} from {name} except all select {columns} from {source}))"
-            f" union all (select {key} from (select {columns} from {source} except all select {columns} from {name}))"
-        )
+    changed records tables. Returns how many."""
+    parts = [_differing(con, name, source, key) for name, source in changed.items()]
     con.execute(
         f"create or replace temp table _refresh_keys as select distinct {key} from ({' union all '.join(parts)})"
     )
@@ -293,6 +305,126 @@ def _refresh_staged(
     return refreshed
 
 
+# a refresh by month recomputes every month from the earliest changed one to the latest; records changes
+# spanning more months than this are recomputed whole instead (built beside, then swapped in)
+MAX_MONTHS = 12
+
+# the months a table's change can reach, first and last (both the first of a month); None = any month
+Span = tuple[dt.date, dt.date] | None
+NO_MONTHS: Span = (dt.date.max, dt.date.min)  # nothing differs
+
+
+def _some(spans: list[Span]) -> list[Span]:
+    """The spans that reach at least one month (None, any month, included)."""
+    return [s for s in spans if s is None or s[0] <= s[1]]
+
+
+def _plus_months(month: dt.date, months: int) -> dt.date:
+    index = month.year * 12 + month.month - 1 + months
+    return dt.date(index // 12, index % 12 + 1, 1)
+
+
+def _months(span: tuple[dt.date, dt.date]) -> int:
+    return (span[1].year - span[0].year) * 12 + span[1].month - span[0].month + 1
+
+
+def _has_month(con: duckdb.DuckDBPyConnection, name: str) -> bool:
+    return "month" in _columns(con, name if "." in name else f"main.{name}")
+
+
+def _changed_span(con: duckdb.DuckDBPyConnection, old: str, new: str | None) -> Span:
+    """The first and last month of the rows that differ between ``old`` and ``new`` (None: empty);
+    for a table without a ``month`` column, None (any month) when any row differs."""
+    if not _has_month(con, old):
+        return (
+            None if con.execute(f"select 1 from ({_differing(con, old, new, '1')}) limit 1").fetchone() else NO_MONTHS
+        )
+    first, last = con.execute(f"select min(month), max(month) from ({_differing(con, old, new, 'month')})").fetchone()
+    return (first, last) if first is not None else NO_MONTHS
+
+
+def _recompute_months(
+    con: duckdb.DuckDBPyConnection, model: models.Model, inputs: set[str], span: tuple[dt.date, dt.date]
+) -> int:
+    """Delete ``model``'s rows for the months of ``span`` and insert them again, computed from its inputs'
+    rows for those months and the months it looks back over (inputs without a month are read whole)."""
+    first, last = span
+    since = _plus_months(first, -model.refreshed_by_month)
+    names = {}
+    for name in sorted(inputs):
+        if _has_month(con, name):
+            names[name] = "_months_of_" + name.replace(".", "_")
+            con.execute(
+                f"create or replace temp view {names[name]} as select * from {name}"
+                f" where month between date '{since}' and date '{last}'"
+            )
+    if not _has_month(con, model.name):
+        raise models.ModelError(f"{model.path.name}: declares 'refreshed by month' but has no month column")
+    where = f"month between date '{first}' and date '{last}'"
+    order = f" order by {', '.join(model.clustered_by)}" if model.clustered_by else ""
+    con.execute(f"delete from {model.name} where {where}")
+    sql = models.renamed(model.sql, names)
+    (rows,) = con.execute(f"insert into {model.name} by name select * from ({sql}) where {where}{order}").fetchone()
+    for view in names.values():
+        con.execute(f"drop view {view}")
+    return rows
+
+
+def _recompute_whole(
+    con: duckdb.DuckDBPyConnection, model: models.Model, progress: Callable[[str], None], *, compare: bool
+) -> Span:
+    """Recompute ``model`` whole. With ``compare``, returns the months whose rows differ from before (what
+    a later model refreshed by month must recompute); else None (any month)."""
+    if not compare:
+        models.create(con, model, progress)
+        return None
+    new = f"{model.name}{SUFFIX}"
+    models.create(con, model, progress, name=new)
+    span = _changed_span(con, model.name, new)
+    con.execute(f"drop table {model.name}")
+    con.execute(f"alter table {new} rename to {model.name}")
+    return span
+
+
+def _refresh_by_month(
+    con: duckdb.DuckDBPyConnection,
+    changed: dict[str, str | None],
+    affected: list[models.Model],
+    spans: dict[str, Span],
+    progress: Callable[[str], None],
+) -> list[str]:
+    """In one transaction: copy the changed records tables, recompute the months each affected table
+    declared ``refreshed by month`` can have changed in, the other affected tables whole, run the data tests."""
+    known = {m.name for m in models.discover()}
+    inputs = {m.name: models.sources(m) | models.dependencies(m, known) for m in affected}
+    by_month = [m for m in affected if m.refreshed_by_month is not None]
+    months = [s for s in _some(list(spans.values())) if s]
+    first, last = min(s[0] for s in months), max(s[1] for s in months)
+    progress(f"refreshing in place by month: {first:%B %Y} to {last:%B %Y} changed ({', '.join(sorted(changed))})")
+    with _one_transaction(con, changed, affected) as refreshed:
+        for name, source in changed.items():
+            con.execute(f"delete from {name}")
+            _copy_records(con, name, source)
+        reach: dict[str, Span] = dict(spans)
+        for model in affected:
+            reached = _some([reach[name] for name in inputs[model.name] if name in reach])
+            if not reached:
+                progress(f"{model.name}: unchanged")
+                continue
+            if model.refreshed_by_month is not None and None not in reached:
+                span = (min(s[0] for s in reached), _plus_months(max(s[1] for s in reached), model.refreshed_by_month))
+                reach[model.name] = span
+                if model.materialised:
+                    rows = _recompute_months(con, model, inputs[model.name], span)
+                    progress(f"refreshed {model.name} for {span[0]:%B %Y} to {span[1]:%B %Y}: {rows:,} rows")
+            elif model.materialised:
+                compare = any(model.name in inputs[m.name] for m in by_month)
+                reach[model.name] = _recompute_whole(con, model, progress, compare=compare)
+            else:
+                reach[model.name] = None  # a view is computed when read; whatever reads it may change anywhere
+    return refreshed
+
+
 def _refresh(con: duckdb.DuckDBPyConnection, records_path: Path, progress: Callable[[str], None]) -> list[str] | None:
     changed = _changed_records(con, records_path)
     if not changed:
@@ -306,4 +438,9 @@ def _refresh(con: duckdb.DuckDBPyConnection, records_path: Path, progress: Calla
     if reaching:
         progress(f"not refreshing in place: the change reaches {', '.join(sorted(reaching))}")
         return None
+    if any(m.refreshed_by_month is not None for m in affected):
+        spans = {name: _changed_span(con, name, source) for name, source in changed.items()}
+        months = [s for s in _some(list(spans.values())) if s]
+        if months and _months((min(s[0] for s in months), max(s[1] for s in months))) <= MAX_MONTHS:
+            return _refresh_by_month(con, changed, affected, spans, progress)
     return _refresh_staged(con, changed, affected, progress)

@@ -4,6 +4,8 @@ gives. When that cannot be done safely it rebuilds instead."""
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 import shutil
 import subprocess
 import sys
@@ -69,7 +71,8 @@ def _value(db: Path, sql: str):
 def test_a_kpi_return_refreshes_in_place_and_gives_exactly_what_a_full_rebuild_gives(db: Path, tmp_path: Path):
     result, messages = _import(db, [_kpi_csv(50)])
     assert result.rebuilt
-    assert any(m.startswith("refreshing in place: rec.return_imports, rec.return_kpi_values") for m in messages)
+    month = "refreshing in place by month: November 2026 to November 2026 changed"
+    assert any(m.startswith(f"{month} (rec.return_imports, rec.return_kpi_values)") for m in messages), messages
     assert not any(m.startswith("loading CSV files") for m in messages)
     refreshed = _value(db, "select refreshed from build_info")[0][0]
     assert "kpi_status" in refreshed and "feedback" not in refreshed  # comments were not recomputed
@@ -268,3 +271,112 @@ def test_more_changed_keys_than_a_refresh_by_key_takes_means_a_full_rebuild(stor
     assert any("the change reaches feedback" in m for m in messages)
     assert any(m.startswith("copied ") and "are unchanged" in m for m in messages)
     assert _value(db, f"select approval_state from feedback where feedback_id = '{feedback_id}'") == [("approved",)]
+
+
+# --- refresh by month: a monthly return recomputes the months it can reach, not the whole history ---
+
+
+def _kpi_return(db: Path, month: str, rows_sql: str, name: str) -> tuple[str, bytes]:
+    """A KPI return CSV whose rows (contract_id, kpi_code, value) come from ``rows_sql`` on the warehouse."""
+    lines = ["contract_id,kpi_code,month,value,submitted_date,note"]
+    lines += [f"{c},{k},{month},{v},,by-month test" for c, k, v in _value(db, rows_sql)]
+    return name, ("\n".join(lines) + "\n").encode()
+
+
+def _recomputed_whole(messages: list[str]) -> set[str]:
+    whole = (re.match(r"(?:built mart|materialised) (\w+): ", m) for m in messages)
+    return {match.group(1) for match in whole if match}
+
+
+def test_next_months_return_from_every_contract_recomputes_only_the_months_it_reaches_and_equals_a_full_rebuild(
+    db: Path, tmp_path: Path
+):
+    every_active = (
+        "select d.contract_id, d.kpi_code, d.target from stg_kpi_definitions as d"
+        " inner join stg_contracts as c using (contract_id) where c.last_month >= date '2026-11-01' order by all"
+    )
+    november = _kpi_return(db, "2026-11", every_active, "november_kpi_values.csv")
+    assert november[1].count(b"\n") > 100
+    result, messages = _import(db, [november])
+    assert any(m.startswith("refreshing in place by month: November 2026 to November 2026") for m in messages)
+    # the big month-grained tables were refreshed for the months reached, not rebuilt over all 36
+    for name in ("stg_kpi_values", "int_kpi_months", "kpi_status", "contract_month", "month_changes"):
+        assert any(m.startswith(f"refreshed {name} for ") for m in messages), name
+    assert not _recomputed_whole(messages) & {"stg_kpi_values", "int_kpi_months", "kpi_status", "contract_month"}
+    # the calendar gained a month, so October is no longer the latest: its rows were recomputed too
+    assert "refreshed int_contract_months for October 2026 to November 2026: " in " ".join(messages)
+    assert _value(db, "select count(*) from contract_month where month = '2026-10-01' and is_latest") == [(0,)]
+    assert _without_build_info(fingerprint(db)) == _without_build_info(fingerprint(_full_rebuild_beside(db, tmp_path)))
+
+
+CUMULATIVE = "select month, cumulative_value from kpi_status where contract_id = 'C002' and kpi_code = 'OUT4'"
+
+
+def _june_correction(db: Path) -> tuple[str, bytes]:
+    """C002's cumulative KPI OUT4 for June 2026, resubmitted 7 higher."""
+    rows = "select contract_id, kpi_code, value + 7 from kpi_status where contract_id = 'C002' and kpi_code = 'OUT4'"
+    return _kpi_return(db, "2026-06", f"{rows} and month = '2026-06-01'", "c002_june_correction.csv")
+
+
+def test_a_correction_to_june_reaches_the_later_year_to_date_months_and_equals_a_full_rebuild(db: Path, tmp_path: Path):
+    before = dict(_value(db, CUMULATIVE + " and month >= '2026-04-01'"))
+    _, messages = _import(db, [_june_correction(db)])
+    assert any(m.startswith("refreshing in place by month: June 2026 to June 2026") for m in messages)
+    # a year-to-date total looks back up to 11 months, so June's change reaches every month to May 2027
+    assert any(m.startswith("refreshed int_kpi_months for June 2026 to May 2027: ") for m in messages)
+    after = dict(_value(db, CUMULATIVE + " and month >= '2026-04-01'"))
+    assert {m: round(after[m] - before[m], 6) for m in before} == {m: (7.0 if m.month >= 6 else 0.0) for m in before}
+    assert _without_build_info(fingerprint(db)) == _without_build_info(fingerprint(_full_rebuild_beside(db, tmp_path)))
+
+
+def test_a_lookback_declared_too_short_gives_a_different_warehouse_than_a_full_rebuild(
+    db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    # the comparison above has teeth: declare int_kpi_months as looking back 0 months and June's
+    # correction no longer reaches July's year-to-date total
+    declared = models.Model.refreshed_by_month
+    monkeypatch.setattr(
+        models.Model,
+        "refreshed_by_month",
+        property(lambda m: 0 if m.name == "int_kpi_months" else declared.fget(m)),
+    )
+    _import(db, [_june_correction(db)])
+    refreshed, full = fingerprint(db), fingerprint(_full_rebuild_beside(db, tmp_path))
+    differing = {name for name in refreshed if refreshed[name] != full.get(name)}
+    assert {"main.int_kpi_months", "main.kpi_status"} <= differing
+
+
+def test_a_change_spanning_more_months_than_a_refresh_by_month_takes_builds_the_tables_beside_and_swaps_them(
+    db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    monkeypatch.setattr(refresh, "MAX_MONTHS", 0)
+    _, messages = _import(db, [_june_correction(db)])
+    assert any(m.startswith("refreshing in place: rec.return_imports, rec.return_kpi_values changed") for m in messages)
+    assert {"stg_kpi_values", "int_kpi_months", "kpi_status"} <= _recomputed_whole(messages)
+    assert _without_build_info(fingerprint(db)) == _without_build_info(fingerprint(_full_rebuild_beside(db, tmp_path)))
+
+
+def test_a_month_declaration_is_read_from_the_header_and_months_are_counted_across_years():
+    by_month = {m.name: m.refreshed_by_month for m in models.discover()}
+    assert by_month["int_kpi_months"] == 11 and by_month["month_changes"] == 1 and by_month["kpi_status"] == 0
+    assert by_month["returns_status"] is None  # "as at" the latest import: every row can change
+    assert refresh._plus_months(dt.date(2026, 6, 1), 11) == dt.date(2027, 5, 1)
+    assert refresh._plus_months(dt.date(2026, 1, 1), -1) == dt.date(2025, 12, 1)
+
+
+def test_a_survey_and_finance_return_for_a_past_month_is_refreshed_by_month_and_equals_a_full_rebuild(
+    db: Path, tmp_path: Path
+):
+    survey = "select min(measure) from experience_measure_month where contract_id = 'C001' and month = '2026-08-01'"
+    measure = _value(db, survey)[0][0]
+    body = f"contract_id,month,measure,respondents,positive\nC001,2026-08,{measure},40,3\n"
+    finance = "contract_id,month,spend_gbp,units_delivered,outcomes_achieved\nC001,2026-08,999999,10,1\n"
+    _, messages = _import(db, [("c001_experience_measures.csv", body.encode()), ("c001_finance.csv", finance.encode())])
+    assert any(m.startswith("refreshing in place by month: August 2026 to August 2026") for m in messages)
+    # a 12-month cost window reaches 11 months on; the survey reaches its own month
+    assert any(m.startswith("refreshed int_cost_months for August 2026 to July 2027: ") for m in messages)
+    assert any(m.startswith("refreshed int_experience_months for August 2026 to August 2026: ") for m in messages)
+    assert _value(db, "select spend_gbp from contract_month where contract_id = 'C001' and month = '2026-08-01'") == [
+        (999999.0,)
+    ]
+    assert _without_build_info(fingerprint(db)) == _without_build_info(fingerprint(_full_rebuild_beside(db, tmp_path)))

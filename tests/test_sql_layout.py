@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shutil
 from pathlib import Path
 
 import duckdb
@@ -107,3 +108,16 @@ def test_data_check_returns_no_rows_on_the_fixture(fx, name):
 def test_data_check_returns_no_rows_on_the_sample(sample, name):
     sql = dict(models.checks())[name]
     assert sample.execute(sql).fetchall() == []
+
+
+def test_the_contract_latest_check_finds_a_latest_flag_on_the_wrong_month(fixture_db: Path, tmp_path: Path):
+    copy = tmp_path / "flag.duckdb"
+    shutil.copy(fixture_db, copy)
+    con = duckdb.connect(str(copy))
+    con.execute(
+        "update contract_month set is_contract_latest = true"
+        " where contract_id = 'C1' and month = (select min(month) from contract_month where contract_id = 'C1')"
+    )
+    found = con.execute(dict(models.checks())["contract_latest_is_each_contracts_last_month"]).fetchall()
+    con.close()
+    assert [(r[0], r[2]) for r in found] == [("C1", True)]

@@ -289,6 +289,16 @@ def test_month_changes_lists_what_moved_and_which_way(fx):
     ]
 
 
+def test_int_contract_measures_lists_each_measure_a_contract_ever_reported_once(fx):
+    rows = fx.execute("select contract_id, measure from int_contract_measures order by all").fetchall()
+    assert rows == [
+        ("C1", "Felt listened to"),
+        ("C1", "Treated with dignity and respect"),
+        ("C2", "Felt listened to"),
+        ("C3", "Felt listened to"),
+    ]
+
+
 def test_experience_measure_month_shows_missing_months_as_missing(fx):
     rows = fx.execute(
         "select month, is_return, positive_share from experience_measure_month "

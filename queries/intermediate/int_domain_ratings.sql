@@ -1,4 +1,5 @@
 -- grain: one row per contract, active month and scorecard measure, rated by the rules in rating_rules
+-- refreshed by month: looks back 0 months
 select
     m.contract_id,
     m.month,

@@ -1,4 +1,5 @@
 -- grain: one row per contract, KPI and active month, with its rating and the rule that produced it
+-- refreshed by month: looks back 0 months
 with rule as (
     select * from stg_rating_rules where scope = 'kpi'
 ),

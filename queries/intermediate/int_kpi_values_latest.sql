@@ -1,4 +1,5 @@
 -- grain: one row per contract, KPI and month that has at least one submission (the newest wins)
+-- refreshed by month: looks back 0 months
 with newest as (
     select * from stg_kpi_values where newest_first = 1
 ),

@@ -1,5 +1,6 @@
 -- grain: one row per contract and active month: the five-domain balanced scorecard with unit cost and cost per outcome
 -- clustered by: contract_id, month
+-- refreshed by month: looks back 0 months
 with pivoted as (
     select
         contract_id,

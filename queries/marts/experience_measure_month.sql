@@ -1,13 +1,10 @@
 -- grain: one row per contract, active month and survey measure the contract reports (no row = never reported that measure)
 -- clustered by: contract_id, month, measure
-with measures as (
-    select distinct contract_id, measure from stg_experience_measures
-),
-
-spine as (
+-- refreshed by month: looks back 0 months
+with spine as (
     select cm.contract_id, cm.month, m.measure
     from int_contract_months as cm
-    inner join measures as m using (contract_id)
+    inner join int_contract_measures as m using (contract_id)
 )
 
 select

@@ -1,5 +1,6 @@
 -- grain: one row per contract, KPI and active month: the value, its target and its rating (Procurement Act 2023 scale)
 -- clustered by: contract_id, kpi_code, month
+-- refreshed by month: looks back 0 months
 select
     k.contract_id,
     k.kpi_code,

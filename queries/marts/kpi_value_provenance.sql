@@ -1,4 +1,5 @@
 -- grain: one row per contract, KPI and month with a submitted value: where the value in use came from
+-- refreshed by month: looks back 0 months
 select
     contract_id,
     kpi_code,

@@ -1,5 +1,6 @@
 -- grain: one row per contract, month and scorecard domain or KPI whose rating changed since the previous month
 -- clustered by: month, contract_id
+-- refreshed by month: looks back 1 month
 with domain_ratings as (
     select
         contract_id,

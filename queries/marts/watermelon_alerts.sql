@@ -1,4 +1,5 @@
 -- grain: one row per contract and month where Outcomes is Good but Experience or Voice is Requires improvement or worse
+-- refreshed by month: looks back 0 months
 with scale as (
     select rating, points from stg_rating_scale
 )

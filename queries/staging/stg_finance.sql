@@ -1,4 +1,5 @@
 -- grain: one row per contract and month (an imported return replaces the base data's row for its contract-month)
+-- refreshed by month: looks back 0 months
 with imported as (
     select *, max(revision) over (partition by contract_id, month) as latest_revision
     from rec.return_finance

@@ -1,5 +1,6 @@
 -- grain: one row per submitted KPI value (a contract, KPI and month can have several: corrections and import revisions)
 -- materialised: table
+-- refreshed by month: looks back 0 months
 with imported as (
     -- a newer revision of a contract-month's return replaces the older one; a KPI left out of the newest
     -- revision has no value (No return), its earlier rows stay in the records store (see return_revisions)

@@ -1,4 +1,5 @@
 -- grain: one row per row stored by an import, in any returns table and any revision (the history)
+-- refreshed by month: looks back 0 months
 with kpi as (
     select 'kpi_values' as return_table, contract_id, month, kpi_code as item, revision, source_file, source_sheet,
         source_row, source_sha256, imported_at, imported_by

@@ -174,6 +174,7 @@ def refresh(
                 _drop_leftovers(con)
             if refreshed is None:
                 return None
+            progress("committed; writing the changes to disk (checkpoint)")
             con.execute("checkpoint")
         finally:
             con.close()
@@ -225,7 +226,10 @@ def _changed_keys(con: duckdb.DuckDBPyConnection, changed: dict[str, str | None]
 
 @contextlib.contextmanager
 def _one_transaction(
-    con: duckdb.DuckDBPyConnection, changed: dict[str, str | None], affected: list[models.Model]
+    con: duckdb.DuckDBPyConnection,
+    changed: dict[str, str | None],
+    affected: list[models.Model],
+    progress: Callable[[str], None],
 ) -> Iterator[list[str]]:
     """A transaction that commits only if the block succeeds and then every data test passes, noting in
     ``build_info`` what was refreshed (the names it yields); anything else rolls it all back."""
@@ -236,6 +240,7 @@ def _one_transaction(
         failures = models.run_checks(con)
         if failures:
             raise warehouse.BuildError(warehouse.check_failures_report(failures))
+        progress(f"ran {len(models.checks())} data tests: all passed")
         if refreshed:
             con.execute(
                 "update build_info set refreshed_at = ?, refreshed = ?",
@@ -260,7 +265,7 @@ def _refresh_by_key(
     keys = [r[0] for r in con.execute(f"select {key} from _refresh_keys order by all").fetchall()]
     wanted = ", ".join(loader.quote_literal(str(k)) for k in keys)
     progress(f"refreshing in place by {key}: {len(keys):,} changed ({', '.join(sorted(changed))})")
-    with _one_transaction(con, changed, affected) as refreshed:
+    with _one_transaction(con, changed, affected, progress) as refreshed:
         for name, source in changed.items():
             con.execute(f"delete from {name}")
             _copy_records(con, name, source)
@@ -291,7 +296,7 @@ def _refresh_staged(
     new_names = {name: f"{name}{SUFFIX}" for name in changed} | {m.name: f"{m.name}{SUFFIX}" for m in affected}
     for model in affected:  # each committed as it is built (see the module docstring)
         models.create(con, model, progress, name=new_names[model.name], sql=models.renamed(model.sql, new_names))
-    with _one_transaction(con, changed, affected) as refreshed:
+    with _one_transaction(con, changed, affected, progress) as refreshed:
         for name in sorted(changed):  # rec.<table>
             con.execute(f"drop table {name}")
             con.execute(f"alter table {name}{SUFFIX} rename to {name.split('.', 1)[1]}")
@@ -401,7 +406,7 @@ def _refresh_by_month(
     months = [s for s in _some(list(spans.values())) if s]
     first, last = min(s[0] for s in months), max(s[1] for s in months)
     progress(f"refreshing in place by month: {first:%B %Y} to {last:%B %Y} changed ({', '.join(sorted(changed))})")
-    with _one_transaction(con, changed, affected) as refreshed:
+    with _one_transaction(con, changed, affected, progress) as refreshed:
         for name, source in changed.items():
             con.execute(f"delete from {name}")
             _copy_records(con, name, source)

@@ -359,7 +359,7 @@ def test_a_change_spanning_more_months_than_a_refresh_by_month_takes_builds_the_
 def test_a_month_declaration_is_read_from_the_header_and_months_are_counted_across_years():
     by_month = {m.name: m.refreshed_by_month for m in models.discover()}
     assert by_month["int_kpi_months"] == 11 and by_month["month_changes"] == 1 and by_month["kpi_status"] == 0
-    assert by_month["returns_status"] is None  # "as at" the latest import: every row can change
+    assert by_month["portfolio_overview"] is None  # each contract's latest month: any row can change
     assert refresh._plus_months(dt.date(2026, 6, 1), 11) == dt.date(2027, 5, 1)
     assert refresh._plus_months(dt.date(2026, 1, 1), -1) == dt.date(2025, 12, 1)
 

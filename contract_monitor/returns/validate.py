@@ -210,6 +210,34 @@ def parse_cell(spec: Field, cell: Cell, unit: str | None = None) -> tuple[object
     return value, note
 
 
+# kinds whose cells repeat down a sheet (ids, codes, months, dates, choices): each distinct cell is
+# parsed once per sheet; numbers, mostly distinct, are parsed every time
+_REPEATING = frozenset({"text", "choice", "yn", "month", "date"})
+
+
+class _Parsed:
+    """``parse_cell`` remembered per field and cell for the repeating kinds (the outcome, or the
+    problem, is the same every time the same cell text appears in the same column)."""
+
+    def __init__(self) -> None:
+        self._seen: dict[tuple, tuple[object, str | None] | Bad] = {}
+
+    def __call__(self, spec: Field, cell: Cell, unit: str | None) -> tuple[object, str | None]:
+        if spec.kind not in _REPEATING or not isinstance(cell, str):
+            return parse_cell(spec, cell, unit)
+        key = (spec.name, cell)
+        outcome = self._seen.get(key)
+        if outcome is None:
+            try:
+                outcome = parse_cell(spec, cell, unit)
+            except Bad as exc:
+                outcome = exc
+            self._seen[key] = outcome
+        if isinstance(outcome, Bad):
+            raise outcome
+        return outcome
+
+
 def _normalise(name: str) -> str:
     return re.sub(r"\s+", "_", name.strip().lower())
 
@@ -245,24 +273,26 @@ def validate_sheet(raw: RawSheet, spec: Sheet, refs: References, col: Collector)
     positions = check_header(raw, spec, col)
     if positions is None:
         return []
-    by_name = {f.name: f for f in spec.fields}
+    fields = [(f.name, f, positions.get(f.name)) for f in spec.fields]
+    width = len(raw.header)
     typed_rows: list[dict] = []
     seen_keys: dict[tuple, int] = {}
+    parsed = _Parsed()
     for number, cells in raw.rows:
-        for index in range(len(raw.header), len(cells)):
+        length = len(cells)
+        for index in range(width, length):
             if not _blank(cells[index]):
                 col.add(raw.sheet, number, column_letter(index), cells[index], "no value outside the named columns")
         row: dict = {"_row": number, "_sheet": raw.sheet}
         ok = True
         unit = None
-        contract = cells[positions["contract_id"]] if positions["contract_id"] < len(cells) else None
-        code = cells[positions["kpi_code"]] if "kpi_code" in positions and positions["kpi_code"] < len(cells) else None
+        contract = cells[positions["contract_id"]] if positions["contract_id"] < length else None
+        code = cells[positions["kpi_code"]] if "kpi_code" in positions and positions["kpi_code"] < length else None
         if contract is not None and code is not None:
             unit = refs.kpis.get((str(contract).strip(), str(code).strip()))
-        for name, spec_field in by_name.items():
-            index = positions.get(name)
-            cell = cells[index] if index is not None and index < len(cells) else None
-            if _blank(cell):
+        for name, spec_field, index in fields:
+            cell = cells[index] if index is not None and index < length else None
+            if cell is None or (isinstance(cell, str) and not cell.strip()):  # blank
                 if spec_field.required:
                     col.add(
                         raw.sheet, number, name, "" if index is not None else None, "a value (this column is required)"
@@ -271,7 +301,7 @@ def validate_sheet(raw: RawSheet, spec: Sheet, refs: References, col: Collector)
                 row[name] = None
                 continue
             try:
-                value, note = parse_cell(spec_field, cell, unit)
+                value, note = parsed(spec_field, cell, unit)
             except Bad as exc:
                 col.add(raw.sheet, number, name, cell, str(exc))
                 ok = False

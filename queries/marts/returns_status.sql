@@ -1,16 +1,9 @@
 -- grain: one row per contract and active month: whether its monthly return was received, late, corrected or is missing
 -- clustered by: month, contract_id
+-- refreshed by month: looks back 0 months
 with rule as (
     -- business rule: a return is due this many days after the end of the month it reports
     select 28 as due_days_after_month_end
-),
-
-as_at as (
-    -- the data's own clock: the latest submission or import seen, so the mart does not depend on when it is built
-    select greatest(
-        (select max(submitted_date) from stg_kpi_values),
-        (select cast(max(imported_at) as date) from stg_return_imports)
-    ) as as_at_date
 ),
 
 expected as (
@@ -66,12 +59,10 @@ assembled as (
         coalesce(i.import_files, 0) as import_files,
         i.last_source_file,
         i.last_imported_at,
-        i.last_imported_by,
-        as_at.as_at_date
+        i.last_imported_by
     from int_contract_months as cm
     inner join stg_contracts as c using (contract_id)
     cross join rule
-    cross join as_at
     left join expected as e using (contract_id)
     left join kpi as k using (contract_id, month)
     left join stg_finance as f using (contract_id, month)
@@ -88,6 +79,5 @@ select
         else 'received'
     end as return_status,
     kpis_returned > 0 and kpis_returned < kpis_expected as is_partial,
-    kpis_returned = 0 and not finance_returned and not survey_returned and due_date < as_at_date as is_overdue,
     case when first_submitted_date > due_date then date_diff('day', due_date, first_submitted_date) end as days_late
 from assembled

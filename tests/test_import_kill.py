@@ -74,16 +74,29 @@ def test_killed_before_commit_leaves_both_files_as_they_were(db: Path, tmp_path:
     assert _nov_out1(db) == previous == [(100.0, 0)]
 
 
-def test_killed_during_the_rebuild_keeps_the_old_warehouse_and_the_next_import_catches_up(db: Path, tmp_path: Path):
+def _spanning_two_years(tmp_path: Path) -> Path:
+    """The correction plus a June 2025 value: more months than a refresh by month takes, so the refresh
+    builds its tables beside the ones in use and swaps them in at the end."""
+    path = tmp_path / "c001_kpi_values_two_years.csv"
+    path.write_text(_correction(tmp_path).read_text() + "C001,OUT1,2025-06,97,2025-07-09,corrected\n")
+    return path
+
+
+@pytest.mark.parametrize("refresh_kind", ["by month", "built beside"])
+def test_killed_during_the_rebuild_keeps_the_old_warehouse_and_the_next_import_catches_up(
+    db: Path, tmp_path: Path, refresh_kind: str
+):
     before = fingerprint(db)
-    _import_and_kill_at("before-swap", db, _correction(tmp_path))
-    # every table readers use is as it was: an in-place refresh builds its tables beside them (named
-    # ...__refresh) and swaps them in only in its last transaction, which the kill never reached
+    file = _correction(tmp_path) if refresh_kind == "by month" else _spanning_two_years(tmp_path)
+    _import_and_kill_at("before-swap", db, file)
+    # every table readers use is as it was: a refresh by month writes in one transaction, which the
+    # kill never committed; a refresh built beside names its tables ...__refresh and swaps them in only
+    # in its last transaction, which the kill never reached
     assert _in_use(fingerprint(db)) == before
-    assert any(name.endswith("__refresh") for name in fingerprint(db))
+    assert any(name.endswith("__refresh") for name in fingerprint(db)) == (refresh_kind == "built beside")
     assert _nov_out1(db) == [(100.0, 0)]
     # the records store committed the file; importing it again rebuilds the warehouse to match
-    again = importer.run([(str(_correction(tmp_path)), _correction(tmp_path).read_bytes())], db)
+    again = importer.run([(str(file), file.read_bytes())], db)
     assert again.ok and again.rebuilt and "already imported" in again.report()
     assert "rebuilt to catch up" in again.report()
     assert _nov_out1(db) == [(50.0, 1)]

@@ -53,7 +53,8 @@ def _layout(fig: go.Figure, title: str, y_title: str = "", height: int = 300) ->
         margin={"l": 10, "r": 10, "t": 60, "b": 10},
         plot_bgcolor="white",
         paper_bgcolor="white",
-        legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0, "xanchor": "left"},
+        # below the axis: above the plot a legend that wraps on a narrow screen would cover the title
+        legend={"orientation": "h", "yanchor": "top", "y": -0.18, "x": 0, "xanchor": "left"},
         hovermode="x unified",
     )
     fig.update_yaxes(title_text=y_title, gridcolor="#e5e5e5", zerolinecolor="#b1b4b6")

@@ -159,3 +159,10 @@ def test_feedback_counts_chart_stacks_sentiments_per_month_and_carries_the_month
 def test_feedback_counts_chart_with_no_comments_is_empty_not_an_error():
     empty = pd.DataFrame(columns=["month", "sentiment", "comments"])
     assert len(charts.feedback_counts_chart(empty).data) == 0
+
+
+def test_a_legend_sits_below_the_axis_so_when_it_wraps_it_never_covers_the_title(fx, legend):
+    for fig in (charts.kpi_chart(_kpi(fx, "C1", "K1"), legend), charts.cumulative_chart(_kpi(fx, "C1", "K2"))):
+        legend = fig.layout.legend
+        assert (legend.yanchor, legend.orientation) == ("top", "h") and legend.y < 0
+        assert fig.layout.title.text

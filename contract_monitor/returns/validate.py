@@ -11,9 +11,10 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ..loader import MAX_PROBLEMS_PER_FILE, Problem
+from . import fast
 from .formats import MAX_TEXT, Field, Sheet
 from .readers import Cell, RawSheet, column_letter
 
@@ -43,6 +44,7 @@ class References:
 
     contracts: dict[str, tuple[dt.date, dt.date]]
     kpis: dict[tuple[str, str], str]  # (contract_id, kpi_code) -> unit
+    arrow_tables: dict = field(default_factory=dict, repr=False, compare=False)  # made once by fast.typed_rows
 
     def contract_months(self, contract_id: str) -> tuple[dt.date, dt.date]:
         start, end = self.contracts[contract_id]
@@ -273,6 +275,9 @@ def validate_sheet(raw: RawSheet, spec: Sheet, refs: References, col: Collector)
     positions = check_header(raw, spec, col)
     if positions is None:
         return []
+    clean = fast.typed_rows(raw, spec, positions, refs)  # a return with nothing to report, checked at once
+    if clean is not None:
+        return clean
     fields = [(f.name, f, positions.get(f.name)) for f in spec.fields]
     width = len(raw.header)
     typed_rows: list[dict] = []

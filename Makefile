@@ -7,6 +7,9 @@ PORT ?= 8501
 
 .PHONY: run test lint format build sample bench clean help
 
+# make bench SCALES=S runs one scale (make's $(or) would split S,M,L at its commas: S alone)
+SCALES ?= S,M,L
+
 help:
 	@echo "make run     set up .venv, build the sample database if absent, start the app"
 	@echo "make test    lint and run every test"
@@ -48,7 +51,7 @@ test: lint
 	$(BIN)/python -m pytest
 
 bench: $(VENV)/.installed
-	$(BIN)/contract-monitor bench --scale $(or $(SCALES),S,M,L) --docs docs/benchmarks.md
+	$(BIN)/contract-monitor bench --scale $(SCALES) --docs docs/benchmarks.md
 
 clean:
 	rm -rf $(VENV) data artifacts .pytest_cache .ruff_cache

@@ -114,3 +114,13 @@ def test_the_report_judges_each_goal_at_its_scale_and_says_when_one_was_not_meas
         ("L", "app RSS rendering every page"): "not measured",
         ("L", "times faster than the pandas baseline (at least)"): "met",  # 5.0 is at least 5
     }
+
+
+def test_make_bench_runs_every_scale_and_one_when_asked():
+    def dry_run(*args: str) -> str:
+        root = Path(__file__).parents[1]
+        out = subprocess.run(["make", "-n", "bench", *args], cwd=root, capture_output=True, text=True, check=True)
+        return next(line for line in out.stdout.splitlines() if "contract-monitor bench" in line)
+
+    assert "--scale S,M,L " in dry_run()
+    assert "--scale M " in dry_run("SCALES=M")

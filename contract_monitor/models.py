@@ -128,15 +128,19 @@ def discover(queries_dir: Path = settings.QUERIES_DIR) -> list[Model]:
 
 
 def dependencies(model: Model, known: set[str]) -> set[str]:
-    body = _LINE_COMMENT.sub(" ", model.sql.lower())
-    return {w for w in _WORD.findall(body) if w in known and w != model.name}
+    return {name for name in reads(model.sql, known) if "." not in name and name != model.name}
 
 
 def sources(model: Model) -> set[str]:
     """The tables a model reads that are not models: ``raw.*`` (CSV), ``rec.*`` (records store) and
     ``enriched.*`` (Python steps), schema-qualified as written."""
-    body = _LINE_COMMENT.sub(" ", model.sql.lower())
-    return {f"{schema}.{name}" for schema, name in _SOURCE.findall(body)}
+    return reads(model.sql, set())
+
+
+def reads(sql: str, known: set[str]) -> set[str]:
+    """The models (of ``known``) and the ``raw.``/``rec.``/``enriched.`` tables a query names."""
+    body = _LINE_COMMENT.sub(" ", sql.lower())
+    return {w for w in _WORD.findall(body) if w in known} | {f"{s}.{n}" for s, n in _SOURCE.findall(body)}
 
 
 def build_order(models: list[Model]) -> list[Model]:
@@ -237,10 +241,23 @@ def checks(queries_dir: Path = settings.QUERIES_DIR) -> list[tuple[str, str]]:
     return [(p.stem, p.read_text(encoding="utf-8")) for p in sorted((queries_dir / "checks").glob("*.sql"))]
 
 
-def run_checks(con: duckdb.DuckDBPyConnection, queries_dir: Path = settings.QUERIES_DIR) -> dict[str, list[tuple]]:
-    """Run every data test; returns {check name: offending rows} for the ones that failed."""
+def checks_reading(changed: set[str], queries_dir: Path = settings.QUERIES_DIR) -> list[tuple[str, str]]:
+    """The data tests that read one of ``changed`` (the tables and views an in-place refresh recomputed,
+    every view downstream of a change included). The others read only what was there when they last
+    passed, so they would pass again."""
+    known = {m.name for m in discover(queries_dir)}
+    return [(name, sql) for name, sql in checks(queries_dir) if reads(sql, known) & changed]
+
+
+def run_checks(
+    con: duckdb.DuckDBPyConnection,
+    queries_dir: Path = settings.QUERIES_DIR,
+    *,
+    only: list[tuple[str, str]] | None = None,
+) -> dict[str, list[tuple]]:
+    """Run every data test (or ``only`` these); returns {check name: offending rows} for the ones that failed."""
     failures = {}
-    for name, sql in checks(queries_dir):
+    for name, sql in checks(queries_dir) if only is None else only:
         rows = con.execute(sql).fetchmany(5)
         if rows:
             failures[name] = rows

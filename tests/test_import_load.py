@@ -194,7 +194,7 @@ def test_when_the_rebuild_fails_the_import_is_undone(db: Path, monkeypatch: pyte
     before = (fingerprint(db), fingerprint(records))
 
     # a data test fails, whether the warehouse is refreshed in place or rebuilt
-    monkeypatch.setattr(models, "run_checks", lambda con: {"injected_check": [("bad row",)]})
+    monkeypatch.setattr(models, "run_checks", lambda con, **_kw: {"injected_check": [("bad row",)]})
     result = importer.run([kpi_file(["C001,OUT1,2026-11,50,,"], "v2_kpi_values.csv")], db)
     assert not result.ok and "undone" in result.error
     assert (fingerprint(db), fingerprint(records)) == before

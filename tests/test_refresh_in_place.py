@@ -104,7 +104,7 @@ def test_only_the_models_downstream_of_a_changed_table_are_recomputed():
 def test_a_failing_data_test_rolls_the_whole_refresh_back(db: Path, monkeypatch: pytest.MonkeyPatch):
     before = fingerprint(db)
     real_checks = models.run_checks
-    monkeypatch.setattr(models, "run_checks", lambda con: {**real_checks(con), "injected": [("bad",)]})
+    monkeypatch.setattr(models, "run_checks", lambda con, **kw: {**real_checks(con, **kw), "injected": [("bad",)]})
     result = importer.run([_kpi_csv(50)], db, by="tester")
     assert not result.ok and "injected" in result.error and "database is unchanged" in result.error
     assert fingerprint(db) == before  # not one table half-refreshed, the records copy included
@@ -206,6 +206,8 @@ def test_an_approval_recomputes_only_that_comments_rows_and_gives_what_a_full_re
     messages = _decide_and_refresh(db, store, feedback_id, "approved", "Sam Patel", text)
     assert any(m.startswith("refreshing in place by feedback_id: 1 changed (rec.comment_decisions)") for m in messages)
     assert "refreshed feedback for 1 feedback_id(s)" in messages
+    # no data test reads the comment tables, so none had to run again
+    assert f"ran the 0 of {len(models.checks())} data tests that read what changed: all passed" in messages
     assert not any(m.startswith(("loading CSV", "copied ")) for m in messages)  # no full rebuild
     assert _value(db, f"select approval_state from feedback where feedback_id = '{feedback_id}'") == [("approved",)]
     assert _value(db, f"select count(*) from board_comments where feedback_id = '{feedback_id}'") == [(1,)]
@@ -380,3 +382,13 @@ def test_a_survey_and_finance_return_for_a_past_month_is_refreshed_by_month_and_
         (999999.0,)
     ]
     assert _without_build_info(fingerprint(db)) == _without_build_info(fingerprint(_full_rebuild_beside(db, tmp_path)))
+
+
+def test_a_refresh_runs_the_data_tests_that_read_what_it_changed_and_only_those():
+    after_kpis = {name for name, _ in models.checks_reading({"kpi_status", "contract_month"})}
+    assert {"kpi_status_unique_per_contract_kpi_month", "contract_latest_is_each_contracts_last_month"} <= after_kpis
+    assert "rating_rule_thresholds_are_ordered" not in after_kpis
+    assert models.checks_reading({"feedback", "board_comments", "what_went_well"}) == []
+    # a view counts: a check reading stg_rating_rules runs when the rules' view was reached
+    after_rules = {name for name, _ in models.checks_reading({"stg_rating_rules"})}
+    assert {"rating_rule_thresholds_are_ordered", "rating_rules_cover_every_scope"} <= after_rules

@@ -354,6 +354,8 @@ def _recompute_months(
 ) -> int:
     """Delete ``model``'s rows for the months of ``span`` and insert them again, computed from its inputs'
     rows for those months and the months it looks back over (inputs without a month are read whole)."""
+    if not _has_month(con, model.name):
+        raise models.ModelError(f"{model.path.name}: declares 'refreshed by month' but has no month column")
     first, last = span
     since = _plus_months(first, -model.refreshed_by_month)
     names = {}
@@ -364,8 +366,6 @@ def _recompute_months(
                 f"create or replace temp view {names[name]} as select * from {name}"
                 f" where month between date '{since}' and date '{last}'"
             )
-    if not _has_month(con, model.name):
-        raise models.ModelError(f"{model.path.name}: declares 'refreshed by month' but has no month column")
     where = f"month between date '{first}' and date '{last}'"
     order = f" order by {', '.join(model.clustered_by)}" if model.clustered_by else ""
     con.execute(f"delete from {model.name} where {where}")

@@ -124,3 +124,13 @@ def test_make_bench_runs_every_scale_and_one_when_asked():
 
     assert "--scale S,M,L " in dry_run()
     assert "--scale M " in dry_run("SCALES=M")
+
+
+def test_the_pandas_ratio_is_rounded_down_so_a_ratio_just_under_the_goal_is_not_met():
+    result = {
+        "pandas": {"portfolio": {"median_ms": 17140.32}, "contract": {"median_ms": 170.95}},
+        "warm": {"portfolio": {"median_ms": 81.44}, "contract": {"median_ms": 34.23}},
+    }
+    assert bench.pandas_ratio(result) == 4.99  # 170.95 / 34.23 = 4.994: the contract page is the lower
+    verdicts = {g["measure"]: g["verdict"] for g in bench.goal_rows([{"scale": "L", "pandas_ratio": 4.99}])}
+    assert verdicts["times faster than the pandas baseline (at least)"] == "not met"

@@ -93,6 +93,13 @@ def _copy_records(con: duckdb.DuckDBPyConnection, target: str, source: str | Non
         con.execute(f"insert into {target} by name select * from {source}")
 
 
+def _replace_records(con: duckdb.DuckDBPyConnection, changed: dict[str, str | None]) -> None:
+    """Replace each changed ``rec.<table>`` with the records store's (inside the refresh's transaction)."""
+    for name, source in changed.items():
+        con.execute(f"delete from {name}")
+        _copy_records(con, name, source)
+
+
 def _stage(con: duckdb.DuckDBPyConnection, changed: dict[str, str | None]) -> None:
     """Copy each changed records table into ``rec.<table>__refresh``."""
     for name, source in changed.items():
@@ -267,9 +274,7 @@ def _refresh_by_key(
     wanted = ", ".join(loader.quote_literal(str(k)) for k in keys)
     progress(f"refreshing in place by {key}: {len(keys):,} changed ({', '.join(sorted(changed))})")
     with _one_transaction(con, changed, affected, progress) as refreshed:
-        for name, source in changed.items():
-            con.execute(f"delete from {name}")
-            _copy_records(con, name, source)
+        _replace_records(con, changed)
         for model in affected:
             if not model.materialised:
                 continue  # a view is computed when read
@@ -323,6 +328,12 @@ NO_MONTHS: Span = (dt.date.max, dt.date.min)  # nothing differs
 def _some(spans: list[Span]) -> list[Span]:
     """The spans that reach at least one month (None, any month, included)."""
     return [s for s in spans if s is None or s[0] <= s[1]]
+
+
+def _months_spanned(spans: list[Span]) -> tuple[dt.date, dt.date] | None:
+    """From the first to the last month the spans reach (None, any month, left out); None if none."""
+    months = [s for s in _some(spans) if s]
+    return (min(s[0] for s in months), max(s[1] for s in months)) if months else None
 
 
 def _plus_months(month: dt.date, months: int) -> dt.date:
@@ -404,13 +415,10 @@ def _refresh_by_month(
     known = {m.name for m in models.discover()}
     inputs = {m.name: models.sources(m) | models.dependencies(m, known) for m in affected}
     by_month = [m for m in affected if m.refreshed_by_month is not None]
-    months = [s for s in _some(list(spans.values())) if s]
-    first, last = min(s[0] for s in months), max(s[1] for s in months)
+    first, last = _months_spanned(list(spans.values()))
     progress(f"refreshing in place by month: {first:%B %Y} to {last:%B %Y} changed ({', '.join(sorted(changed))})")
     with _one_transaction(con, changed, affected, progress) as refreshed:
-        for name, source in changed.items():
-            con.execute(f"delete from {name}")
-            _copy_records(con, name, source)
+        _replace_records(con, changed)
         reach: dict[str, Span] = dict(spans)
         for model in affected:
             reached = _some([reach[name] for name in inputs[model.name] if name in reach])
@@ -446,7 +454,7 @@ def _refresh(con: duckdb.DuckDBPyConnection, records_path: Path, progress: Calla
         return None
     if any(m.refreshed_by_month is not None for m in affected):
         spans = {name: _changed_span(con, name, source) for name, source in changed.items()}
-        months = [s for s in _some(list(spans.values())) if s]
-        if months and _months((min(s[0] for s in months), max(s[1] for s in months))) <= MAX_MONTHS:
+        spanned = _months_spanned(list(spans.values()))
+        if spanned is not None and _months(spanned) <= MAX_MONTHS:
             return _refresh_by_month(con, changed, affected, spans, progress)
     return _refresh_staged(con, changed, affected, progress)

@@ -42,12 +42,12 @@ def _cell(field: Field, unit_known: bool) -> tuple[str, str]:
     """(typed value, plain-form test) for one non-blank cell of ``field``, as SQL over column ``c_<name>``."""
     c = f'"c_{field.name}"'
     kind = field.kind
-    if kind in ("text", "choice", "yn"):
+    if kind == "yn":
+        return c, f"{c} in ('y', 'n')"
+    if kind in ("text", "choice"):
         plain = f"regexp_full_match({c}, {_literal(_PLAIN_TEXT)}) and strlen({c}) <= {MAX_TEXT}"
         if kind == "choice":
             plain += f" and {c} in ({', '.join(_literal(choice) for choice in field.choices)})"
-        elif kind == "yn":
-            plain = f"{c} in ('y', 'n')"
         return c, plain
     if kind == "month":
         value = f"make_date(try_cast(substr({c}, 1, 4) as integer), try_cast(substr({c}, 6, 2) as integer), 1)"

@@ -297,7 +297,7 @@ def validate_sheet(raw: RawSheet, spec: Sheet, refs: References, col: Collector)
             unit = refs.kpis.get((str(contract).strip(), str(code).strip()))
         for name, spec_field, index in fields:
             cell = cells[index] if index is not None and index < length else None
-            if cell is None or (isinstance(cell, str) and not cell.strip()):  # blank
+            if _blank(cell):
                 if spec_field.required:
                     col.add(
                         raw.sheet, number, name, "" if index is not None else None, "a value (this column is required)"

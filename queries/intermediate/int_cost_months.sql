@@ -15,7 +15,7 @@ with monthly as (
         f.source_file,
         f.source_row,
         sum(f.spend_gbp) over last_12 as spend_12m_gbp,
-        sum(f.outcomes_achieved) over last_12 as outcomes_12m,
+        (sum(f.outcomes_achieved) over last_12)::bigint as outcomes_12m,
         count(f.spend_gbp) over last_12 as finance_returns_12m
     from int_contract_months as cm
     inner join stg_contracts as c using (contract_id)

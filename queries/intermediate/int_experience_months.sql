@@ -5,8 +5,8 @@ select
     contract_id,
     month,
     count(*) as measures,
-    sum(respondents) as respondents,
-    sum(positive) as positive
+    sum(respondents)::bigint as respondents,
+    sum(positive)::bigint as positive
 from stg_experience_measures
 where respondents is not null
 group by contract_id, month

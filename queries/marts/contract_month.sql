@@ -38,7 +38,7 @@ kpis as (
         count(*) filter (where rating = 'Approaching target') as kpis_approaching,
         count(*) filter (where rating = 'Requires improvement') as kpis_requires_improvement,
         count(*) filter (where rating = 'Inadequate') as kpis_inadequate,
-        sum(corrections) as kpi_corrections
+        sum(corrections)::bigint as kpi_corrections
     from int_kpi_rated
     group by contract_id, month
 )

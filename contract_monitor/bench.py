@@ -68,15 +68,20 @@ def page_calls(contract_id: str) -> dict[str, Callable[[], object]]:
         on_screen = tuple(overview["contract_id"].head(presentation.SCORECARD_ROWS))
         return overview, da.latest_month_changes(on_screen), da.rating_legend()
 
+    def contract():
+        months = da.contract_months(contract_id)
+        latest = months["month"].max()  # the page opens on the contract's latest month
+        return (
+            months,
+            da.kpi_status(contract_id, since=latest - pd.DateOffset(months=11), until=latest),
+            da.experience_measures(contract_id, month=latest),
+            da.relationship_pulse(contract_id, until=latest),
+            da.comments(contract_id, month=latest),
+        )
+
     return {
         "portfolio": portfolio,
-        "contract": lambda: (
-            da.contract_months(contract_id),
-            da.kpi_status(contract_id),
-            da.experience_measures(contract_id),
-            da.relationship_pulse(contract_id),
-            da.comments(contract_id),
-        ),
+        "contract": contract,
         "voices_search_portfolio": voices,
         "voices_search_contract": lambda: voices([contract_id]),
         "monthly_review": lambda: (portfolio(), da.returns_status()),
@@ -188,19 +193,24 @@ def pandas_portfolio(raw: dict[str, pd.DataFrame]) -> pd.DataFrame:
 
 
 def pandas_contract(raw: dict[str, pd.DataFrame], contract_id: str) -> pd.DataFrame:
+    """The contract page's data as the page reads it: every month's scorecard, a year of KPIs up to the
+    latest month, that month's survey measures and comments."""
     values = raw["kpi_values"]
     values = values[values["contract_id"] == contract_id].sort_values("submitted_date")
     values = values.drop_duplicates(["kpi_code", "month"], keep="last")
+    latest = values["month"].max()
     defs = raw["kpi_definitions"][raw["kpi_definitions"]["contract_id"] == contract_id]
     exp = raw["experience_measures"][raw["experience_measures"]["contract_id"] == contract_id]
     fin = raw["finance"][raw["finance"]["contract_id"] == contract_id]
     comments = raw["narrative_feedback"][raw["narrative_feedback"]["contract_id"] == contract_id]
+    comments = comments[comments["received_date"].dt.to_period("M").dt.to_timestamp() == latest]
     grid = (
         defs.merge(values, on=["contract_id", "kpi_code"])
         .merge(exp.groupby("month")[["respondents", "positive"]].sum().reset_index(), on="month", how="left")
         .merge(fin, on=["contract_id", "month"], how="left")
     )
-    return grid, comments.sort_values("received_date", ascending=False)
+    year = grid[grid["month"] > latest - pd.DateOffset(months=12)]
+    return grid, year, exp[exp["month"] == latest], comments.sort_values("received_date", ascending=False)
 
 
 def pandas_search(raw: dict[str, pd.DataFrame], word: str, contract_id: str | None = None) -> pd.DataFrame:

@@ -149,30 +149,62 @@ def contract_months(contract_id: str) -> pd.DataFrame:
     return read("select * from contract_month where contract_id = ? order by month", contract_id)
 
 
-def kpi_status(contract_id: str) -> pd.DataFrame:
-    """Mart: kpi_status (queries/marts/kpi_status.sql): one contract's KPIs, month by month."""
-    return read("select * from kpi_status where contract_id = ? order by kpi_code, month", contract_id)
+# A contract page shows one month (a year of KPIs up to it), so it reads that, not all of the contract's
+# months: the frames it converts and caches are a twelfth to a thirty-sixth of the size.
 
 
-def experience_measures(contract_id: str) -> pd.DataFrame:
-    """Mart: experience_measure_month (queries/marts/experience_measure_month.sql)."""
-    return read("select * from experience_measure_month where contract_id = ? order by month, measure", contract_id)
+def _month_filter(column: str, since=None, until=None) -> tuple[str, list]:
+    """`` and <column> between ...`` for the bounds given (dates or timestamps; None = open)."""
+    where, params = "", []
+    if since is not None:
+        where, params = f"{where} and {column} >= ?", [*params, pd.Timestamp(since).date()]
+    if until is not None:
+        where, params = f"{where} and {column} <= ?", [*params, pd.Timestamp(until).date()]
+    return where, params
 
 
-def relationship_pulse(contract_id: str) -> pd.DataFrame:
-    """Mart: relationship_pulse_quarterly (queries/marts/relationship_pulse_quarterly.sql)."""
+def kpi_status(contract_id: str, since=None, until=None) -> pd.DataFrame:
+    """Mart: kpi_status (queries/marts/kpi_status.sql): one contract's KPIs, month by month (the months
+    from ``since`` to ``until`` when given)."""
+    where, params = _month_filter("month", since, until)
+    return read(f"select * from kpi_status where contract_id = ?{where} order by kpi_code, month", contract_id, *params)
+
+
+def experience_measures(contract_id: str, month=None) -> pd.DataFrame:
+    """Mart: experience_measure_month (queries/marts/experience_measure_month.sql): one contract's
+    survey measures, every month or ``month``'s."""
+    where, params = _month_filter("month", month, month)
     return read(
-        "select * from relationship_pulse_quarterly where contract_id = ? order by quarter_start, respondent_side",
+        f"select * from experience_measure_month where contract_id = ?{where} order by month, measure",
         contract_id,
+        *params,
     )
 
 
-def comments(contract_id: str | None = None) -> pd.DataFrame:
-    """Mart: feedback (queries/marts/feedback.sql): every comment, or one contract's; newest first.
+def relationship_pulse(contract_id: str, until=None) -> pd.DataFrame:
+    """Mart: relationship_pulse_quarterly (queries/marts/relationship_pulse_quarterly.sql): one
+    contract's quarters (those starting by ``until`` when given)."""
+    where, params = _month_filter("quarter_start", None, until)
+    return read(
+        f"select * from relationship_pulse_quarterly where contract_id = ?{where}"
+        " order by quarter_start, respondent_side",
+        contract_id,
+        *params,
+    )
+
+
+def comments(contract_id: str | None = None, month=None) -> pd.DataFrame:
+    """Mart: feedback (queries/marts/feedback.sql): every comment, or one contract's (received in
+    ``month`` when given); newest first.
     Contract managers' view: a board-facing view must keep only ``shareable_with_board`` rows."""
     if contract_id is None:
         return read("select * from feedback order by received_date desc, feedback_id")
-    return read("select * from feedback where contract_id = ? order by received_date desc, feedback_id", contract_id)
+    where, params = _month_filter("month", month, month)
+    return read(
+        f"select * from feedback where contract_id = ?{where} order by received_date desc, feedback_id",
+        contract_id,
+        *params,
+    )
 
 
 def returns_status(month=None) -> pd.DataFrame:

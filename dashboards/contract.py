@@ -101,11 +101,8 @@ if months.empty or month_key is None:
 selected = pd.Timestamp(f"{month_key}-01")
 this = months[months["month"] == selected].iloc[0]
 last_12 = months[(months["month"] <= selected) & (months["month"] > selected - pd.DateOffset(months=12))]
-if board:
-    said = None  # the board view never reads the contract managers' feedback mart
-else:
-    said = data_access.comments(contract_id)
-    said = said[said["month"] == selected]
+# the board view never reads the contract managers' feedback mart
+said = None if board else data_access.comments(contract_id, month=selected)
 
 # --- the month's scorecard: word + symbol + evidence, then the money -----------------------------
 st.subheader(f"Scorecard for {presentation.month_label(selected)}", anchor="scorecard")
@@ -137,8 +134,7 @@ numbers, stories = st.columns([2, 1], gap="large")
 with numbers:
     if section in ("all", "outcomes"):
         st.subheader("Key performance indicators", anchor="kpis")
-        kpis = data_access.kpi_status(contract_id)
-        kpis = kpis[(kpis["month"] <= selected) & (kpis["month"] > selected - pd.DateOffset(months=12))]
+        kpis = data_access.kpi_status(contract_id, since=selected - pd.DateOffset(months=11), until=selected)
         if kpis.empty:
             st.info("No KPI is defined for this contract. Add it to kpi_definitions.csv and rebuild.")
         evidence = data_access.kpi_evidence(contract_id, board_only=board)
@@ -163,8 +159,7 @@ with numbers:
 
     if section in ("all", "experience"):
         st.subheader("People's experience", anchor="experience")
-        measures = data_access.experience_measures(contract_id)
-        measures = measures[measures["month"] == selected]
+        measures = data_access.experience_measures(contract_id, month=selected)
         if measures.empty:
             st.info("This contract reports no survey measures.")
         else:
@@ -191,8 +186,7 @@ with numbers:
 
     if section in ("all", "relationships"):
         st.subheader("Relationship pulse", anchor="relationships")
-        pulse = data_access.relationship_pulse(contract_id)
-        pulse = pulse[pulse["quarter_start"] <= selected]
+        pulse = data_access.relationship_pulse(contract_id, until=selected)
         if pulse.empty:
             st.info("No relationship pulse survey has been returned for this contract yet.")
         else:

@@ -62,3 +62,36 @@ def test_returns_status_read_through_arrow_is_the_same_frame_as_through_df_nulls
     plain = sample.execute("select * from returns_status where month = ? order by contract_id", [month]).df()
     pd.testing.assert_frame_equal(data_access.returns_status(month), plain)
     data_access._connection.clear()
+
+
+def test_a_contract_months_reads_are_the_rows_the_page_used_to_filter_from_all_its_months(on_sample_db, sample):
+    """The contract page reads one month (and a year of KPIs up to it) in SQL; the frames are exactly the
+    rows it used to cut out of every month in pandas."""
+    import pandas as pd
+
+    contract, month = sample.execute(
+        "select contract_id, max(month) - interval 1 month from feedback group by all order by count(*) desc limit 1"
+    ).fetchone()
+    month = pd.Timestamp(month)
+    since = month - pd.DateOffset(months=11)
+    data_access.clear_caches()
+
+    def same(part: pd.DataFrame, whole: pd.DataFrame, keep) -> None:
+        expected = whole[keep(whole)].reset_index(drop=True)
+        assert 0 < len(part) < len(whole)
+        # same values; an integer column can lose pandas' nullable Int64 when this month has no null
+        pd.testing.assert_frame_equal(part.reset_index(drop=True), expected, check_dtype=False)
+
+    kpis = data_access.kpi_status(contract)
+    same(data_access.kpi_status(contract, since=since, until=month), kpis, lambda f: f["month"].between(since, month))
+    assert data_access.kpi_status(contract, since=since, until=month)["month"].nunique() == 12
+    same(data_access.comments(contract, month=month), data_access.comments(contract), lambda f: f["month"] == month)
+    measures = data_access.experience_measures(contract)
+    same(data_access.experience_measures(contract, month=month), measures, lambda f: f["month"] == month)
+    pulse = data_access.relationship_pulse(contract)
+    same(
+        data_access.relationship_pulse(contract, until=month - pd.DateOffset(months=6)),
+        pulse,
+        lambda f: f["quarter_start"] <= month - pd.DateOffset(months=6),
+    )
+    data_access._connection.clear()

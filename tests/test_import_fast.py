@@ -141,3 +141,32 @@ def test_whenever_the_quick_way_accepts_a_return_it_gives_exactly_the_cell_by_ce
     if quick is not None:
         assert not problems and not notes
         assert quick == typed
+
+
+@pytest.mark.parametrize("sheet", [s.name for s in SHEETS])
+def test_rows_checked_at_once_are_stored_exactly_as_the_same_rows_checked_cell_by_cell(refs, sheet, tmp_path):
+    """The quick way hands the store an Arrow table and the store writes it in SQL; the cell-by-cell way
+    hands it dicts. Stored twice (a second revision: replaced counts, revision numbers, generated
+    comment ids, "sent today" dates), both stores hold the same rows."""
+    from contract_monitor import records
+    from contract_monitor.returns import store
+
+    spec = SHEETS_BY_NAME[sheet]
+    quick, (typed, problems, _notes) = _both(
+        _raw(sheet, list(spec.field_names), _cells(templates.example_rows()[sheet])), spec, refs
+    )
+    assert not problems and isinstance(quick, fast.TypedRows) and not isinstance(typed, fast.TypedRows)
+    stored, counts = {}, {}
+    for name, rows in (("quick", quick), ("cell_by_cell", typed)):
+        path = tmp_path / f"{name}.duckdb"
+        counts[name] = [
+            store.write(path, [store.Prepared(f"{sheet}.csv", sha * 32, b"", "return", tables={sheet: rows})], "me", {})
+            for sha in ("ab", "cd")
+        ]
+        with records.connect(path, read_only=True) as con:
+            stored[name] = con.execute(
+                f"select * exclude (imported_at) from {store.RECORD_TABLES[sheet]} order by all"
+            ).fetchall()
+    assert counts["quick"] == counts["cell_by_cell"]
+    assert counts["quick"][1][sheet]["replaced"] == len(typed)
+    assert len(stored["quick"]) == 2 * len(typed) and stored["quick"] == stored["cell_by_cell"]

@@ -20,6 +20,8 @@ compares the two on generated files):
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import duckdb
 import pyarrow as pa
 
@@ -94,7 +96,7 @@ def _references(refs) -> dict[str, pa.Table]:
     return tables
 
 
-def typed_rows(raw: RawSheet, spec: Sheet, positions: dict[str, int], refs) -> list[dict] | None:
+def typed_rows(raw: RawSheet, spec: Sheet, positions: dict[str, int], refs) -> TypedRows | None:
     """The typed rows of a CSV sheet (as ``validate.validate_sheet`` makes them) when every cell is plain
     and every row passes every check; None when any cell or row needs the cell-by-cell validation."""
     if raw.sheet is not None or not raw.rows:
@@ -153,19 +155,44 @@ def typed_rows(raw: RawSheet, spec: Sheet, positions: dict[str, int], refs) -> l
             from typed as t
             left join contracts as r on r.contract_id = t.contract_id
         )
-        select * exclude (passes), bool_and(passes) over () as all_pass from checked order by _row
+        select * from checked
     """
     con = duckdb.connect()
     try:
         con.register("cells", cells)
         for name, table in _references(refs).items():
             con.register(name, table)
-        result = con.execute(sql)
-        fields = [d[0] for d in result.description]
-        rows = result.fetchall()
+        con.execute(f"create temp table _checked as {sql}")
+        if not con.execute("select count(*) > 0 and bool_and(passes) from _checked").fetchone()[0]:
+            return None
+        # a CSV has no sheet name
+        table = con.execute(f"select _row, null::varchar as _sheet, {names} from _checked as t order by _row")
+        table = table.to_arrow_table()
     finally:
         con.close()
-    if not rows or not rows[0][-1]:
-        return None
-    sheet = raw.sheet
-    return [{"_row": r[0], "_sheet": sheet, **dict(zip(fields[1:-1], r[1:-1], strict=True))} for r in rows]
+    return TypedRows(table)
+
+
+class TypedRows(Sequence):
+    """The typed rows of a return checked at once: an Arrow table, read as ``validate``'s list of dicts
+    (made when first asked for). What stores the rows (``store.write``) takes the table as it is."""
+
+    def __init__(self, table: pa.Table):
+        self.table = table
+        self._rows: list[dict] | None = None
+
+    def rows(self) -> list[dict]:
+        if self._rows is None:
+            self._rows = self.table.to_pylist()
+        return self._rows
+
+    def __len__(self) -> int:
+        return self.table.num_rows
+
+    def __getitem__(self, index):
+        return self.rows()[index]
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, Sequence) and self.rows() == list(other)
+
+    __hash__ = None

@@ -364,10 +364,10 @@ def run(
             result.files.append(item)
     keys = sorted(
         {
-            (r["contract_id"], (r.get("month") or r["received_date"]).replace(day=1))
+            pair
             for item in result.files
-            for rows in item.tables.values()
-            for r in rows
+            for table, rows in item.tables.items()
+            for pair in store.contract_months(table, rows)
         }
     )
     result.contracts = sorted({c for c, _ in keys})

@@ -73,8 +73,8 @@ def read_csv(name: str, data: bytes) -> tuple[list[RawSheet], list[Problem]]:
     sheet = RawSheet(name, None, [c.strip() for c in rows[header_index]])
     # a spreadsheet numbers records (a quoted cell may span lines, it is still one row); header = row 1
     for i, cells in enumerate(rows):
-        if i > header_index and any(c.strip() for c in cells):
-            sheet.rows.append((i + 1, list(cells)))
+        if i > header_index and "".join(cells).strip():  # not blank: some cell has more than spaces
+            sheet.rows.append((i + 1, cells))
     return [sheet], []
 
 

@@ -15,9 +15,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import duckdb
 import pandas as pd
 
 from .. import records
+from .fast import TypedRows
 from .validate import Note
 
 RECORD_TABLES = {
@@ -82,6 +84,84 @@ def _month_of(table: str, row: dict) -> dt.date:
     return (row["received_date"] if table == "narrative_feedback" else row["month"]).replace(day=1)
 
 
+def _incoming(rows):
+    """What DuckDB can read the rows from: the Arrow table of rows checked at once, else a frame."""
+    return rows.table if isinstance(rows, TypedRows) else pd.DataFrame(list(rows))
+
+
+def contract_months(table: str, rows) -> set[tuple[str, dt.date]]:
+    """The (contract, month) pairs the rows of one return table cover."""
+    if not isinstance(rows, TypedRows):
+        return {(r["contract_id"], _month_of(table, r)) for r in rows}
+    column = "received_date" if table == "narrative_feedback" else "month"
+    con = duckdb.connect()
+    try:
+        con.register("incoming", rows.table)
+        pairs = con.execute(
+            f"select distinct contract_id, date_trunc('month', {column})::date from incoming"
+        ).fetchall()
+    finally:
+        con.close()
+    return set(pairs)
+
+
+def _store_rows(con: duckdb.DuckDBPyConnection, item: Prepared, table: str, rows, who: str, now: dt.datetime) -> int:
+    """Insert one table's rows of a file as the next revision of each contract-month they cover, in SQL
+    (400,000 rows of a month's KPIs for 50,000 contracts take a second, not several). Returns how many
+    stored rows of the latest revisions they replace."""
+    target = RECORD_TABLES[table]
+    con.register("incoming", _incoming(rows))
+    try:
+        given = {r[0] for r in con.execute("describe incoming").fetchall()}
+        month = "received_date" if table == "narrative_feedback" else "month"
+        extra = ""
+        if table == "kpi_values" and item.file_format == "return":
+            # the own format's blank submitted_date means "sent today"; adapters' sources do not say
+            extra += ", coalesce(submitted_date, $today) as submitted_date"
+        if table == "narrative_feedback":
+            extra += ", date_trunc('month', received_date)::date as month"
+            given_id = "feedback_id" if "feedback_id" in given else "null"
+            extra += f", coalesce({given_id}, 'IMP-' || $sha10 || '-' || _row::varchar) as feedback_id"
+        replaced = [c for c in ("submitted_date", "month", "feedback_id") if c in given and f"as {c}" in extra]
+        exclude = ", ".join(["_row", "_sheet", *replaced])
+        con.execute(
+            f"""
+            create or replace temp table _incoming as
+            select * exclude ({exclude}){extra}, date_trunc('month', {month})::date as _key_month,
+                _row as source_row, _sheet::varchar as source_sheet
+            from incoming
+            """,
+            {k: v for k, v in {"today": now.date(), "sha10": item.sha256[:10]}.items() if f"${k}" in extra},
+        )
+    finally:
+        con.unregister("incoming")
+    con.execute(
+        f"""
+        create or replace temp table _latest as
+        select t.contract_id, t.month, max(t.revision) as revision
+        from {target} as t
+        semi join (select distinct contract_id, _key_month as month from _incoming) as k using (contract_id, month)
+        group by all
+        """
+    )
+    (replaced_rows,) = con.execute(
+        f"select count(*) from {target} as t inner join _latest as l using (contract_id, month, revision)"
+    ).fetchone()
+    con.execute(
+        f"""
+        insert into {target} by name
+        select i.* exclude (_key_month), coalesce(l.revision, 0) + 1 as revision, $file as source_file,
+            $sha as source_sha256, $now as imported_at, $who as imported_by
+        from _incoming as i
+        left join _latest as l on l.contract_id = i.contract_id and l.month = i._key_month
+        """,
+        {"file": Path(item.name).name, "sha": item.sha256, "now": now, "who": who},
+    )
+    con.execute("drop table _incoming")
+    con.execute("drop table _latest")
+    return replaced_rows
+
+
 def write(
     records_path: Path,
     items: list[Prepared],
@@ -99,43 +179,7 @@ def write(
                 for table, rows in item.tables.items():
                     if not rows:
                         continue
-                    target = RECORD_TABLES[table]
-                    current = {
-                        (c, m): (rev, n)
-                        for c, m, rev, n in con.execute(
-                            f"""
-                            with latest as (
-                                select contract_id, month, max(revision) as revision from {target} group by all
-                            )
-                            select contract_id, month, revision, count(*)
-                            from {target} inner join latest using (contract_id, month, revision)
-                            group by all
-                            """
-                        ).fetchall()
-                    }
-                    frame = pd.DataFrame([{k: v for k, v in r.items() if not k.startswith("_")} for r in rows])
-                    if table == "kpi_values" and item.file_format == "return":
-                        # the own format's blank submitted_date means "sent today"; adapters' sources do not say
-                        frame["submitted_date"] = [r.get("submitted_date") or now.date() for r in rows]
-                    months = [_month_of(table, r) for r in rows]
-                    if table == "narrative_feedback":
-                        frame["month"] = months
-                        frame["feedback_id"] = [
-                            r.get("feedback_id") or f"IMP-{item.sha256[:10]}-{r['_row']}" for r in rows
-                        ]
-                    keys = list(zip(frame["contract_id"], months, strict=True))
-                    for key in set(keys):
-                        counts[table]["replaced"] += current.get(key, (0, 0))[1]
-                    frame["revision"] = [current.get(k, (0, 0))[0] + 1 for k in keys]
-                    frame["source_file"] = Path(item.name).name
-                    frame["source_sheet"] = [r["_sheet"] for r in rows]
-                    frame["source_row"] = [r["_row"] for r in rows]
-                    frame["source_sha256"] = item.sha256
-                    frame["imported_at"] = now
-                    frame["imported_by"] = who
-                    con.register("incoming", frame)
-                    con.execute(f"insert into {target} by name select * from incoming")
-                    con.unregister("incoming")
+                    counts[table]["replaced"] += _store_rows(con, item, table, rows, who, now)
                     counts[table]["added"] += len(rows)
                     progress(f"stored {len(rows):,} {table} rows from {item.name}")
                 if item.notes:

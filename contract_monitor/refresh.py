@@ -48,6 +48,8 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import json
+import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -62,13 +64,12 @@ def _content(con: duckdb.DuckDBPyConnection, table: str) -> tuple:
 
 
 def _columns(con: duckdb.DuckDBPyConnection, qualified: str) -> list[str]:
-    """The columns of ``<schema>.<table>`` in this warehouse, in order."""
-    rows = con.execute(
-        "select column_name from duckdb_columns() where database_name = current_database()"
-        " and schema_name = ? and table_name = ? order by column_index",
-        qualified.split("."),
-    ).fetchall()
-    return [r[0] for r in rows]
+    """The columns of ``<schema>.<table>`` in this warehouse, in order (none if there is no such table).
+    Read from an empty query's description: a tenth of the time of asking ``duckdb_columns()``."""
+    try:
+        return [d[0] for d in con.execute(f"select * from {qualified} limit 0").description]
+    except duckdb.CatalogException:
+        return []
 
 
 SUFFIX = "__refresh"
@@ -360,11 +361,88 @@ def _changed_span(con: duckdb.DuckDBPyConnection, old: str, new: str | None) -> 
     return (first, last) if first is not None else NO_MONTHS
 
 
+def _scanned_columns(con: duckdb.DuckDBPyConnection, sql: str) -> dict[str, set[str] | None]:
+    """The columns a query reads of each stored table, from DuckDB's own plan (``explain``): its table
+    scans list the columns they project and filter on, after the binder has expanded every ``*`` and
+    the optimizer has dropped what is not used, through any views in between. ``main.<table>`` is
+    named ``<table>``, other schemas ``<schema>.<table>``; None means every column."""
+    (_kind, text), *_rest = con.execute(f"explain (format json) {sql}").fetchall()
+    read: dict[str, set[str] | None] = {}
+
+    def listed(value) -> list[str]:
+        return [value] if isinstance(value, str) else list(value or [])
+
+    def walk(node: dict) -> None:
+        info = node.get("extra_info") or {}
+        if isinstance(info, dict) and info.get("Table"):
+            _database, schema, table = info["Table"].rsplit(".", 2)
+            name = table if schema == "main" else f"{schema}.{table}"
+            columns = None if "Projections" not in info else set(listed(info["Projections"]))
+            if columns is not None and read.get(name, set()) is not None:
+                # a column only filtered on is named in the filter (every word of it is kept: the readers'
+                # columns are matched against the table's, so a function's name does no harm)
+                columns |= set(re.findall(r"[A-Za-z_][A-Za-z0-9_]*", " ".join(listed(info.get("Filters")))))
+                read[name] = read.get(name, set()) | columns
+            else:
+                read[name] = None
+        for child in node.get("children", []):
+            walk(child)
+
+    for node in json.loads(text):
+        walk(node)
+    return read
+
+
+def _differing_months(con: duckdb.DuckDBPyConnection, old: str, new: str, columns: list[str]) -> list[dt.date]:
+    """The months in which the rows of ``old`` and ``new`` (tables or subqueries, with a month column)
+    differ once projected onto ``columns`` (as multisets: what a reader of only those columns sees)."""
+    listed = ", ".join(f'"{c}"' for c in dict.fromkeys(["month", *columns]))
+    rows = con.execute(
+        f"select distinct month from ((select {listed} from {old} except all select {listed} from {new})"
+        f" union all (select {listed} from {new} except all select {listed} from {old})) order by month"
+    ).fetchall()
+    return [r[0] for r in rows]
+
+
+def _span_of(months: list[dt.date]) -> Span:
+    return (months[0], months[-1]) if months else NO_MONTHS
+
+
+def _reader_spans(
+    con: duckdb.DuckDBPyConnection,
+    name: str,
+    old: str,
+    new: str,
+    readers: dict[str, set[str] | None],
+    differing: Span,
+) -> dict[str, Span]:
+    """For each reader of table ``name`` (reader -> the columns of it that reader reads, None for all),
+    the months whose rows differ between ``old`` and ``new`` in those columns: a reader that does not
+    read a column that changed need not be recomputed for it (a new month flips the previous month's
+    "latest" flag, which most readers of the calendar never look at). ``differing``: the months in
+    which any column differs, already known."""
+    every = _columns(con, name if "." in name else f"main.{name}")
+    by_columns: dict[tuple[str, ...], Span] = {tuple(every): differing}
+    spans = {}
+    for reader, columns in readers.items():
+        wanted = tuple(c for c in every if columns is None or c in columns)
+        if wanted not in by_columns:
+            by_columns[wanted] = _span_of(_differing_months(con, old, new, list(wanted)))
+        spans[reader] = by_columns[wanted]
+    return spans
+
+
 def _recompute_months(
-    con: duckdb.DuckDBPyConnection, model: models.Model, inputs: set[str], span: tuple[dt.date, dt.date]
-) -> int:
-    """Delete ``model``'s rows for the months of ``span`` and insert them again, computed from its inputs'
-    rows for those months and the months it looks back over (inputs without a month are read whole)."""
+    con: duckdb.DuckDBPyConnection,
+    model: models.Model,
+    inputs: set[str],
+    span: tuple[dt.date, dt.date],
+    readers: dict[str, set[str] | None],
+) -> tuple[int, Span, dict[str, Span]]:
+    """Recompute ``model``'s rows for the months of ``span`` from its inputs' rows for those months and
+    the months it looks back over (inputs without a month are read whole), and replace the months whose
+    rows differ. Returns the rows written, the months they span and, for each of ``readers`` (reader ->
+    the columns it reads), the months that differ in what it reads."""
     if not _has_month(con, model.name):
         raise models.ModelError(f"{model.path.name}: declares 'refreshed by month' but has no month column")
     first, last = span
@@ -379,28 +457,49 @@ def _recompute_months(
             )
     where = f"month between date '{first}' and date '{last}'"
     order = f" order by {', '.join(model.clustered_by)}" if model.clustered_by else ""
-    con.execute(f"delete from {model.name} where {where}")
     sql = models.renamed(model.sql, names)
-    (rows,) = con.execute(f"insert into {model.name} by name select * from ({sql}) where {where}{order}").fetchone()
+    con.execute(f"create or replace temp table _months_new as select * from ({sql}) where {where}{order}")
     for view in names.values():
         con.execute(f"drop view {view}")
-    return rows
+    old = f"(select * from {model.name} where {where})"
+    if first == last:  # one month: what differs can only be that month (or nothing); not worth comparing
+        months, spans = [first], dict.fromkeys(readers, span)
+    else:
+        months = _differing_months(con, old, "_months_new", _columns(con, f"main.{model.name}"))
+        spans = _reader_spans(con, model.name, old, "_months_new", readers, _span_of(months)) if months else {}
+    if months:
+        listed = ", ".join(f"date '{m}'" for m in months)
+        con.execute(f"delete from {model.name} where month in ({listed})")
+        (rows,) = con.execute(
+            f"insert into {model.name} by name select * from _months_new where month in ({listed})"
+        ).fetchone()
+    else:
+        rows = 0
+    con.execute("drop table _months_new")
+    return rows, _span_of(months), {reader: spans.get(reader, NO_MONTHS) for reader in readers}
 
 
 def _recompute_whole(
-    con: duckdb.DuckDBPyConnection, model: models.Model, progress: Callable[[str], None], *, compare: bool
-) -> Span:
-    """Recompute ``model`` whole. With ``compare``, returns the months whose rows differ from before (what
-    a later model refreshed by month must recompute); else None (any month)."""
-    if not compare:
+    con: duckdb.DuckDBPyConnection,
+    model: models.Model,
+    progress: Callable[[str], None],
+    readers: dict[str, set[str] | None] | None,
+) -> tuple[Span, dict[str, Span]]:
+    """Recompute ``model`` whole. With ``readers`` (reader -> the columns of this model it reads),
+    returns the months whose rows differ from before, and those that differ in what each reader reads
+    (what a later model refreshed by month must recompute); else None (any month)."""
+    if readers is None:
         models.create(con, model, progress)
-        return None
+        return None, {}
     new = f"{model.name}{SUFFIX}"
     models.create(con, model, progress, name=new)
     span = _changed_span(con, model.name, new)
+    spans = {}
+    if span is not None and span != NO_MONTHS:
+        spans = _reader_spans(con, model.name, model.name, new, readers, span)
     con.execute(f"drop table {model.name}")
     con.execute(f"alter table {new} rename to {model.name}")
-    return span
+    return span, spans
 
 
 def _refresh_by_month(
@@ -419,9 +518,24 @@ def _refresh_by_month(
     progress(f"refreshing in place by month: {first:%B %Y} to {last:%B %Y} changed ({', '.join(sorted(changed))})")
     with _one_transaction(con, changed, affected, progress) as refreshed:
         _replace_records(con, changed)
-        reach: dict[str, Span] = dict(spans)
+        reach: dict[str, Span] = dict(spans)  # the months in which a table's rows changed
+        narrowed: dict[tuple[str, str], Span] = {}  # (table, reader): the months the reader sees change
+        plans: dict[str, dict[str, set[str] | None]] = {}
+
+        def readers_of(model: models.Model) -> dict[str, set[str] | None]:
+            """The affected models refreshed by month that read ``model``, with the columns they read."""
+            readers = {}
+            for reader in by_month:
+                if model.name in inputs[reader.name]:
+                    if reader.name not in plans:
+                        plans[reader.name] = _scanned_columns(con, reader.sql)
+                    readers[reader.name] = plans[reader.name].get(model.name)
+            return readers
+
         for model in affected:
-            reached = _some([reach[name] for name in inputs[model.name] if name in reach])
+            reached = _some(
+                [narrowed.get((name, model.name), reach[name]) for name in inputs[model.name] if name in reach]
+            )
             if not reached:
                 progress(f"{model.name}: unchanged")
                 continue
@@ -429,11 +543,18 @@ def _refresh_by_month(
                 span = (min(s[0] for s in reached), _plus_months(max(s[1] for s in reached), model.refreshed_by_month))
                 reach[model.name] = span
                 if model.materialised:
-                    rows = _recompute_months(con, model, inputs[model.name], span)
-                    progress(f"refreshed {model.name} for {span[0]:%B %Y} to {span[1]:%B %Y}: {rows:,} rows")
+                    rows, reach[model.name], seen = _recompute_months(
+                        con, model, inputs[model.name], span, readers_of(model)
+                    )
+                    narrowed.update({(model.name, reader): s for reader, s in seen.items()})
+                    progress(
+                        f"refreshed {model.name} for {span[0]:%B %Y} to {span[1]:%B %Y}: {rows:,} rows"
+                        + (f" in {_months(reach[model.name]):,} month(s) that changed" if rows else ", none changed")
+                    )
             elif model.materialised:
-                compare = any(model.name in inputs[m.name] for m in by_month)
-                reach[model.name] = _recompute_whole(con, model, progress, compare=compare)
+                readers = readers_of(model)
+                reach[model.name], seen = _recompute_whole(con, model, progress, readers if readers else None)
+                narrowed.update({(model.name, reader): s for reader, s in seen.items()})
             else:
                 reach[model.name] = None  # a view is computed when read; whatever reads it may change anywhere
     return refreshed

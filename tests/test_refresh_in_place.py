@@ -308,6 +308,11 @@ def test_next_months_return_from_every_contract_recomputes_only_the_months_it_re
     # the calendar gained a month, so October is no longer the latest: its rows were recomputed too
     assert "refreshed int_contract_months for October 2026 to November 2026: " in " ".join(messages)
     assert _value(db, "select count(*) from contract_month where month = '2026-10-01' and is_latest") == [(0,)]
+    # ... but only the tables that read a "latest" flag carry October on; the KPI months never read it
+    said = " ".join(messages)
+    assert "refreshed int_kpi_months for November 2026 to October 2027: " in said
+    assert "refreshed kpi_status for November 2026 to November 2026: " in said
+    assert re.search(r"refreshed contract_month for October 2026 to November 2026: [\d,]+ rows in 2 month", said)
     assert _without_build_info(fingerprint(db)) == _without_build_info(fingerprint(_full_rebuild_beside(db, tmp_path)))
 
 
@@ -392,3 +397,22 @@ def test_a_refresh_runs_the_data_tests_that_read_what_it_changed_and_only_those(
     # a view counts: a check reading stg_rating_rules runs when the rules' view was reached
     after_rules = {name for name, _ in models.checks_reading({"stg_rating_rules"})}
     assert {"rating_rule_thresholds_are_ordered", "rating_rules_cover_every_scope"} <= after_rules
+
+
+def test_the_columns_a_model_reads_come_from_duckdbs_plan_through_views_and_stars():
+    con = duckdb.connect()
+    con.execute("create table t (contract_id varchar, month date, is_latest boolean, amount double, note varchar)")
+    con.execute("create table u (contract_id varchar, month date, kind varchar)")
+    con.execute("create view v as select contract_id, month, amount from t")
+    read = refresh._scanned_columns
+    assert read(con, "select contract_id, sum(amount) from v group by all") == {"t": {"contract_id", "amount"}}
+    # a star is what the binder expands it to, less what the optimizer finds unused
+    assert read(con, "with x as (select * exclude (note) from t) select month, amount from x")["t"] == {
+        "month",
+        "amount",
+    }
+    # a column only filtered on counts as read
+    assert {"amount", "is_latest"} <= read(con, "select amount from t where is_latest")["t"]
+    both = read(con, "select t.*, u.kind from t inner join u using (contract_id, month)")
+    assert both["t"] == {"contract_id", "month", "is_latest", "amount", "note"}
+    assert both["u"] == {"contract_id", "month", "kind"}

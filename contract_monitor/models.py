@@ -17,7 +17,8 @@ A model with a ``month`` column whose row for a month depends only on its inputs
 and the N months before it (a rolling or year-to-date window; inputs without a ``month`` column are
 read whole) declares ``-- refreshed by month: looks back N months``: an in-place refresh then
 recomputes only the months a change can reach.
-``queries/checks/*.sql`` are data tests: each must return zero rows.
+``queries/checks/*.sql`` are data tests: each must return zero rows. One that declares ``-- checked by
+month`` is run by such a refresh over the months it rewrote only.
 """
 
 from __future__ import annotations
@@ -247,6 +248,21 @@ def checks_reading(changed: set[str], queries_dir: Path = settings.QUERIES_DIR) 
     passed, so they would pass again."""
     known = {m.name for m in discover(queries_dir)}
     return [(name, sql) for name, sql in checks(queries_dir) if reads(sql, known) & changed]
+
+
+_CHECKED_BY_MONTH = re.compile(r"--\s*checked by month\s*$")
+
+
+def checked_by_month(sql: str) -> bool:
+    """A data test declares ``-- checked by month`` in its header when a row it returns for a month
+    depends only on the rows of that month of what it reads (a uniqueness per contract-month, a rule
+    each row must keep): a refresh that rewrote some months need only run it over those months."""
+    for line in sql.splitlines():
+        if not line.strip().startswith("--"):
+            return False
+        if _CHECKED_BY_MONTH.match(line.strip()):
+            return True
+    return False
 
 
 def run_checks(

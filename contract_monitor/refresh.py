@@ -238,18 +238,35 @@ def _one_transaction(
     changed: dict[str, str | None],
     affected: list[models.Model],
     progress: Callable[[str], None],
+    scope: dict | None = None,
 ) -> Iterator[list[str]]:
     """A transaction that commits only if the block succeeds and then every data test passes, noting in
-    ``build_info`` what was refreshed (the names it yields); anything else rolls it all back."""
+    ``build_info`` what was refreshed (the names it yields); anything else rolls it all back.
+    A refresh by month fills ``scope`` with the months it rewrote (``span``) and the tables it
+    recomputed whole (``whole``): a data test declared ``checked by month`` that reads none of those
+    is run over those months only."""
     refreshed = sorted(changed) + [m.name for m in affected if m.materialised]
     con.execute("begin transaction")
     try:
         yield refreshed
         wanted = models.checks_reading(set(changed) | {m.name for m in affected})
-        failures = models.run_checks(con, only=wanted)
+        span, whole = (scope or {}).get("span"), (scope or {}).get("whole", set())
+        known = {m.name for m in models.discover()}
+        by_month = [
+            (name, _within_months(con, sql, known, span))
+            if span and models.checked_by_month(sql) and not models.reads(sql, known) & whole
+            else (name, sql)
+            for name, sql in wanted
+        ]
+        failures = models.run_checks(con, only=by_month)
         if failures:
             raise warehouse.BuildError(warehouse.check_failures_report(failures))
-        progress(f"ran the {len(wanted)} of {len(models.checks())} data tests that read what changed: all passed")
+        narrowed = sum(a[1] != b[1] for a, b in zip(wanted, by_month, strict=True))
+        progress(
+            f"ran the {len(wanted)} of {len(models.checks())} data tests that read what changed"
+            + (f" ({narrowed} over {span[0]:%B %Y} to {span[1]:%B %Y} only)" if narrowed else "")
+            + ": all passed"
+        )
         if refreshed:
             con.execute(
                 "update build_info set refreshed_at = ?, refreshed = ?",
@@ -259,6 +276,19 @@ def _one_transaction(
     except BaseException:
         con.execute("rollback")
         raise
+
+
+def _within_months(con: duckdb.DuckDBPyConnection, sql: str, known: set[str], span: tuple[dt.date, dt.date]) -> str:
+    """``sql`` reading, of every table or view it names that has a month column, only the months of ``span``."""
+    names = {}
+    for name in sorted(models.reads(sql, known)):
+        if _has_month(con, name):
+            names[name] = "_checked_" + name.replace(".", "_")
+            con.execute(
+                f"create or replace temp view {names[name]} as select * from {name}"
+                f" where month between date '{span[0]}' and date '{span[1]}'"
+            )
+    return models.renamed(sql, names)
 
 
 def _refresh_by_key(
@@ -516,7 +546,8 @@ def _refresh_by_month(
     by_month = [m for m in affected if m.refreshed_by_month is not None]
     first, last = _months_spanned(list(spans.values()))
     progress(f"refreshing in place by month: {first:%B %Y} to {last:%B %Y} changed ({', '.join(sorted(changed))})")
-    with _one_transaction(con, changed, affected, progress) as refreshed:
+    scope: dict = {"whole": set()}
+    with _one_transaction(con, changed, affected, progress, scope) as refreshed:
         _replace_records(con, changed)
         reach: dict[str, Span] = dict(spans)  # the months in which a table's rows changed
         narrowed: dict[tuple[str, str], Span] = {}  # (table, reader): the months the reader sees change
@@ -555,8 +586,11 @@ def _refresh_by_month(
                 readers = readers_of(model)
                 reach[model.name], seen = _recompute_whole(con, model, progress, readers if readers else None)
                 narrowed.update({(model.name, reader): s for reader, s in seen.items()})
+                scope["whole"].add(model.name)
             else:
                 reach[model.name] = None  # a view is computed when read; whatever reads it may change anywhere
+                scope["whole"].add(model.name)
+        scope["span"] = _months_spanned([span for name, span in reach.items() if name not in scope["whole"]])
     return refreshed
 
 

@@ -113,6 +113,41 @@ def test_a_failing_data_test_rolls_the_whole_refresh_back(db: Path, monkeypatch:
     assert again.files and any(m.startswith("refreshing in place") for m in messages)
 
 
+def test_a_data_test_checked_by_month_looks_at_the_months_a_refresh_rewrote_and_fails_it_there(
+    db: Path, monkeypatch: pytest.MonkeyPatch
+):
+    real_checks = models.checks
+
+    def with_one_more(sql: str):
+        return lambda *a: [*real_checks(*a), ("flags_c001", sql)]
+
+    # a "rule" that C001's January rows break: a refresh that rewrote October and November (the calendar's
+    # "latest" moved) does not look at January again
+    rows = "-- returns: C001's rows\n-- checked by month\nselect * from kpi_status where contract_id = 'C001'"
+    january = rows + " and month = date '2026-01-01'"
+    con = duckdb.connect(str(db), read_only=True)
+    assert models.run_checks(con, only=[("flags_c001", january)])  # over the whole table it fails
+    con.close()
+    monkeypatch.setattr(models, "checks", with_one_more(january))
+    result, messages = _import(db, [_kpi_csv(50)])
+    assert result.ok and any("over October 2026 to November 2026 only" in m for m in messages), messages
+    # the same rule broken by the month the refresh rewrote fails it, and it is rolled back
+    before = fingerprint(db)
+    monkeypatch.setattr(models, "checks", with_one_more(rows + " and month = date '2026-11-01'"))
+    result = importer.run([_kpi_csv(51)], db, by="tester")
+    assert not result.ok and "flags_c001" in result.error
+    assert fingerprint(db) == before
+
+
+def test_a_check_is_declared_by_month_in_its_header():
+    assert models.checked_by_month("-- returns: x\n-- checked by month\nselect 1")
+    assert not models.checked_by_month("-- returns: x\nselect 1 -- checked by month")
+    assert not models.checked_by_month("-- returns: x\nselect 1")
+    declared = {name for name, sql in models.checks() if models.checked_by_month(sql)}
+    assert "kpi_status_unique_per_contract_kpi_month" in declared
+    assert not declared & {"contract_latest_is_each_contracts_last_month", "portfolio_overview_has_every_contract_once"}
+
+
 def test_a_reader_in_another_process_means_a_full_rebuild_swapped_in_beside_it(db: Path):
     holder = subprocess.Popen(
         [
@@ -313,6 +348,9 @@ def test_next_months_return_from_every_contract_recomputes_only_the_months_it_re
     assert "refreshed int_kpi_months for November 2026 to October 2027: " in said
     assert "refreshed kpi_status for November 2026 to November 2026: " in said
     assert re.search(r"refreshed contract_month for October 2026 to November 2026: [\d,]+ rows in 2 month", said)
+    # the data tests declared "checked by month" looked at the two months rewritten, the others at everything
+    declared = sum(models.checked_by_month(sql) for _, sql in models.checks())
+    assert f"data tests that read what changed ({declared} over October 2026 to November 2026 only)" in said
     assert _without_build_info(fingerprint(db)) == _without_build_info(fingerprint(_full_rebuild_beside(db, tmp_path)))
 
 

@@ -1,4 +1,5 @@
 -- returns: any rating in the marts that is not a word on the rating scale
+-- checked by month
 with used as (
     select 'kpi_status' as mart, rating from kpi_status
     union all select 'contract_month.outcomes', outcomes_rating from contract_month

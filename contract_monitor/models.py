@@ -9,7 +9,9 @@ table, in dependency order, instead of being recomputed by every reader.
 A mart that pages read by a key (one contract's rows) declares ``-- clustered by: contract_id,
 month`` on line 2: it is stored in that order, so DuckDB's zone maps (the min and max of each
 column per row group) let a lookup read only the row groups that can hold the key instead of
-scanning the whole table.
+scanning the whole table. A staging or intermediate model declared ``materialised: table`` may declare
+it too (at 50,000 contracts, storing the KPI tables by month made a refresh by month 0.4 s faster and
+the build 30 s slower, so none does).
 A table whose every row depends only on the input rows with the same key (a row per comment) may
 declare ``-- refreshed by key: feedback_id`` in its header comments: an in-place refresh
 (``refresh.py``) then recomputes only the changed keys' rows.
@@ -112,10 +114,11 @@ def discover(queries_dir: Path = settings.QUERIES_DIR) -> list[Model]:
         raise ModelError(f"two SQL files define the same view: {sorted(duplicates)}")
     for model in models:
         keys = model.clustered_by
-        if keys and (model.layer not in settings.MATERIALISED_LAYERS or not all(_SORT_KEY.fullmatch(k) for k in keys)):
+        if keys and (not model.materialised or not all(_SORT_KEY.fullmatch(k) for k in keys)):
             raise ModelError(
-                f"{model.path}: line 2 declares 'clustered by: {', '.join(keys)}'; only a mart can, and only with"
-                " column names (each optionally followed by 'desc'), separated by commas"
+                f"{model.path}: line 2 declares 'clustered by: {', '.join(keys)}'; only a table (a mart, or"
+                " 'materialised: table') can, and only with column names (each optionally followed by 'desc'),"
+                " separated by commas"
             )
         if model.refreshed_by_key and not model.materialised:
             raise ModelError(f"{model.path}: only a table (a mart, or 'materialised: table') can be refreshed by key")

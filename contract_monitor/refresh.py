@@ -438,26 +438,34 @@ def _span_of(months: list[dt.date]) -> Span:
     return (months[0], months[-1]) if months else NO_MONTHS
 
 
+def _months_in(con: duckdb.DuckDBPyConnection, source: str) -> set[dt.date]:
+    return {r[0] for r in con.execute(f"select distinct month from {source}").fetchall()}
+
+
 def _reader_spans(
     con: duckdb.DuckDBPyConnection,
     name: str,
     old: str,
     new: str,
     readers: dict[str, set[str] | None],
-    differing: Span,
+    *,
+    known: Span | None = None,
+    also: list[dt.date] = (),
 ) -> dict[str, Span]:
     """For each reader of table ``name`` (reader -> the columns of it that reader reads, None for all),
-    the months whose rows differ between ``old`` and ``new`` in those columns: a reader that does not
-    read a column that changed need not be recomputed for it (a new month flips the previous month's
-    "latest" flag, which most readers of the calendar never look at). ``differing``: the months in
-    which any column differs, already known."""
+    the months whose rows differ between ``old`` and ``new`` in those columns, and the months ``also``:
+    a reader that does not read a column that changed need not be recomputed for it (a new month flips
+    the previous month's "latest" flag, which most readers of the calendar never look at). ``known``:
+    the months in which any column differs, when already known."""
     every = _columns(con, name if "." in name else f"main.{name}")
-    by_columns: dict[tuple[str, ...], Span] = {tuple(every): differing}
+    by_columns: dict[tuple[str, ...], Span] = {}
+    if known is not None:
+        by_columns[tuple(every)] = known
     spans = {}
     for reader, columns in readers.items():
         wanted = tuple(c for c in every if columns is None or c in columns)
         if wanted not in by_columns:
-            by_columns[wanted] = _span_of(_differing_months(con, old, new, list(wanted)))
+            by_columns[wanted] = _span_of(sorted({*_differing_months(con, old, new, list(wanted)), *also}))
         spans[reader] = by_columns[wanted]
     return spans
 
@@ -491,12 +499,26 @@ def _recompute_months(
     con.execute(f"create or replace temp table _months_new as select * from ({sql}) where {where}{order}")
     for view in names.values():
         con.execute(f"drop view {view}")
-    old = f"(select * from {model.name} where {where})"
-    if first == last:  # one month: what differs can only be that month (or nothing); not worth comparing
-        months, spans = [first], dict.fromkeys(readers, span)
+    # Which months to rewrite and to pass on to each reader. A month with rows on one side only (a new
+    # month, say) has changed for every reader. Only the months with rows on both sides are compared,
+    # in the columns each reader reads: a table stored by contract cannot skip to a month, so comparing
+    # every column of every month (what gets rewritten anyway) would read the whole table.
+    had = _months_in(con, f"(select month from {model.name} where {where})")
+    has = _months_in(con, "_months_new")
+    months = sorted(had | has)
+    alone = sorted(had ^ has)
+    both = ", ".join(f"date '{m}'" for m in sorted(had & has))
+    if first == last or not both:
+        spans = dict.fromkeys(readers, _span_of(months))
     else:
-        months = _differing_months(con, old, "_months_new", _columns(con, f"main.{model.name}"))
-        spans = _reader_spans(con, model.name, old, "_months_new", readers, _span_of(months)) if months else {}
+        spans = _reader_spans(
+            con,
+            model.name,
+            f"(select * from {model.name} where month in ({both}))",
+            f"(select * from _months_new where month in ({both}))",
+            readers,
+            also=alone,
+        )
     if months:
         listed = ", ".join(f"date '{m}'" for m in months)
         con.execute(f"delete from {model.name} where month in ({listed})")
@@ -506,7 +528,7 @@ def _recompute_months(
     else:
         rows = 0
     con.execute("drop table _months_new")
-    return rows, _span_of(months), {reader: spans.get(reader, NO_MONTHS) for reader in readers}
+    return rows, _span_of(months), spans
 
 
 def _recompute_whole(
@@ -526,7 +548,7 @@ def _recompute_whole(
     span = _changed_span(con, model.name, new)
     spans = {}
     if span is not None and span != NO_MONTHS:
-        spans = _reader_spans(con, model.name, model.name, new, readers, span)
+        spans = _reader_spans(con, model.name, model.name, new, readers, known=span)
     con.execute(f"drop table {model.name}")
     con.execute(f"alter table {new} rename to {model.name}")
     return span, spans
@@ -580,7 +602,7 @@ def _refresh_by_month(
                     narrowed.update({(model.name, reader): s for reader, s in seen.items()})
                     progress(
                         f"refreshed {model.name} for {span[0]:%B %Y} to {span[1]:%B %Y}: {rows:,} rows"
-                        + (f" in {_months(reach[model.name]):,} month(s) that changed" if rows else ", none changed")
+                        + (f" in {_months(reach[model.name]):,} month(s)" if rows else ", none")
                     )
             elif model.materialised:
                 readers = readers_of(model)

@@ -122,6 +122,9 @@ def test_a_corrected_resubmission_replaces_the_values_and_keeps_the_history(db: 
     assert result.ok, result.report()
     assert result.counts["kpi_values"] == {"added": 2, "replaced": 3}
     assert "C001 2026-11 KPI OUT1 % planned visits delivered: Good → Inadequate" in result.rating_changes
+    # only ratings that changed are listed: OUT2 was resubmitted with the same value
+    assert not any("KPI OUT2" in line for line in result.rating_changes)
+    assert result.rating_change_count == len(result.rating_changes) > 0
 
     rows = dict(
         (k, (v, r, n, o))
@@ -245,3 +248,13 @@ def test_normalised_values_keep_a_note_with_file_row_and_column(db: Path):
     assert query(db, "select values_normalised, rows_stored from stg_return_imports") == [(2, 2)]
     rows = query(db, "select return_table, item, revision, source_row from stg_return_rows order by source_row")
     assert rows == [("kpi_values", "OUT3", 1, 2), ("kpi_values", "OUT1", 1, 3)]
+
+
+def test_rating_changes_are_all_counted_and_the_first_ones_listed_in_order(db: Path, monkeypatch):
+    monkeypatch.setattr(importer, "LISTED_RATING_CHANGES", 3)
+    result = importer.run([("november.xlsx", templates.xlsx_bytes(example=True))], db, by="a")
+    assert result.ok, result.report()
+    assert result.rating_change_count > 3 and len(result.rating_changes) == 3
+    assert result.rating_changes == sorted(result.rating_changes)
+    assert f"Ratings changed ({result.rating_change_count:,}):" in result.report()
+    assert f"... and {result.rating_change_count - 40:,} more" in result.report() or result.rating_change_count <= 40

@@ -90,10 +90,14 @@ def test_the_shared_heavy_models_are_declared_tables():
         assert by_name[name].materialised, name
 
 
-def test_a_clustered_mart_is_stored_in_its_declared_order(tmp_path: Path):
+@pytest.mark.parametrize(
+    ("layer", "header"),
+    [("marts", "-- clustered by: k, n desc"), ("intermediate", "-- materialised: table\n-- clustered by: k, n desc")],
+)
+def test_a_clustered_table_is_stored_in_its_declared_order(tmp_path: Path, layer: str, header: str):
     con = duckdb.connect()
-    sql = "-- grain: one row per n\n-- clustered by: k, n desc\nselect range % 3 as k, range as n from range(50)"
-    models.create_all(con, [_model(tmp_path, "m", "marts", sql)])
+    sql = f"-- grain: one row per n\n{header}\nselect range % 3 as k, range as n from range(50)"
+    models.create_all(con, [_model(tmp_path, "m", layer, sql)])
     stored = con.execute("select k, n from m order by rowid").fetchall()
     assert stored == sorted(stored, key=lambda r: (r[0], -r[1]))
     assert stored != con.execute("select range % 3, range from range(50)").fetchall()

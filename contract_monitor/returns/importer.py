@@ -44,7 +44,8 @@ class ImportResult:
     unchanged: list[str] = field(default_factory=list)  # messages for files already imported
     counts: dict[str, dict[str, int]] = field(default_factory=dict)
     contracts: list[str] = field(default_factory=list)
-    rating_changes: list[str] = field(default_factory=list)
+    rating_changes: list[str] = field(default_factory=list)  # the first LISTED_RATING_CHANGES
+    rating_change_count: int = 0
     dry_run: bool = False
     rebuilt: bool = False
     error: str | None = None
@@ -97,11 +98,11 @@ class ImportResult:
             )
         if self.contracts:
             lines.append(f"Contracts affected: {', '.join(self.contracts)}")
-        if self.rating_changes:
-            lines.append(f"Ratings changed ({len(self.rating_changes):,}):")
+        if self.rating_change_count:
+            lines.append(f"Ratings changed ({self.rating_change_count:,}):")
             lines += [f"  {c}" for c in self.rating_changes[:40]]
-            if len(self.rating_changes) > 40:
-                lines.append(f"  ... and {len(self.rating_changes) - 40:,} more")
+            if self.rating_change_count > 40:
+                lines.append(f"  ... and {self.rating_change_count - 40:,} more")
         elif self.rebuilt and self.files:
             lines.append("No rating changed.")
         if not self.files and not self.dry_run:
@@ -121,17 +122,14 @@ def _note_text(note) -> str:
 def load_references(db_path: Path) -> References:
     con = warehouse.connect(db_path, read_only=True)
     try:
-        contracts = {
-            c: (s, e)
-            for c, s, e in con.execute("select contract_id, start_date, end_date from raw.contracts").fetchall()
-        }
-        kpis = {
-            (c, k): u
-            for c, k, u in con.execute("select contract_id, kpi_code, unit from raw.kpi_definitions").fetchall()
-        }
+        contracts = con.execute(
+            "select contract_id, start_date, end_date, date_trunc('month', start_date)::date as first_month,"
+            " date_trunc('month', end_date)::date as last_month from raw.contracts"
+        ).to_arrow_table()
+        kpis = con.execute("select contract_id, kpi_code, unit from raw.kpi_definitions").to_arrow_table()
     finally:
         con.close()
-    return References(contracts, kpis)
+    return References(arrow_tables={"contracts": contracts, "kpis": kpis})
 
 
 def _sheet_for_csv(name: str, raw: RawSheet) -> Sheet | None:
@@ -257,6 +255,52 @@ _RATINGS_SQL = (
 )
 
 
+def _wanted(con: duckdb.DuckDBPyConnection, wanted: list[tuple]) -> None:
+    con.execute(
+        "create temp table _wanted as select unnest(?::varchar[]) as contract_id, unnest(?::date[]) as month",
+        [[c for c, _ in wanted], [m for _, m in wanted]],
+    )
+
+
+# a month's import for every contract changes hundreds of thousands of ratings: the result lists the first
+# of them (in contract, month and item order) and counts them all
+LISTED_RATING_CHANGES = 1_000
+
+
+def _rating_changes(db_path: Path, keys: list[tuple], before: dict[tuple, str]) -> tuple[int, list[str]]:
+    """How many ratings of the affected contract-months differ from ``before``, and the first
+    ``LISTED_RATING_CHANGES`` of them as lines; compared in DuckDB, not row by row in Python."""
+    if not keys:
+        return 0, []
+    con = warehouse.connect(db_path, read_only=True)
+    try:
+        _wanted(con, sorted(set(keys)))
+        con.execute(f"create temp table _after as {_RATINGS_SQL[0]}")
+        con.execute(f"insert into _after {_RATINGS_SQL[1]}")
+        was = list(before.items())
+        con.execute(
+            "create temp table _before as select unnest(?::varchar[]) as contract_id, unnest(?::date[]) as month,"
+            " unnest(?::varchar[]) as item, unnest(?::varchar[]) as rating",
+            [[k[0] for k, _ in was], [k[1] for k, _ in was], [k[2] for k, _ in was], [r for _, r in was]],
+        )
+        changed = (
+            "from _after as a left join _before as b using (contract_id, month, item)"
+            " where a.rating is distinct from b.rating"
+        )
+        (count,) = con.execute(f"select count(*) {changed}").fetchone()
+        rows = con.execute(
+            f"select a.contract_id, a.month, a.item, b.rating, a.rating {changed}"
+            f" order by a.contract_id, a.month, a.item limit {LISTED_RATING_CHANGES}"
+        ).fetchall()
+    except duckdb.Error:
+        return 0, []
+    finally:
+        con.close()
+    return count, [
+        f"{c} {m:%Y-%m} {item}: {old or '(month not yet reported)'} → {new}" for c, m, item, old, new in rows
+    ]
+
+
 def _ratings(db_path: Path, keys: list[tuple]) -> dict[tuple, str]:
     """(contract, month, item) -> rating for the affected contract-months (kpi_status and contract_month
     marts). Only those contract-months are read: a month's import for 50,000 contracts must not fetch
@@ -266,10 +310,10 @@ def _ratings(db_path: Path, keys: list[tuple]) -> dict[tuple, str]:
     wanted = sorted(set(keys))
     con = warehouse.connect(db_path, read_only=True)
     try:
-        con.execute(
-            "create temp table _wanted as select unnest(?::varchar[]) as contract_id, unnest(?::date[]) as month",
-            [[c for c, _ in wanted], [m for _, m in wanted]],
-        )
+        (latest,) = con.execute("select max(month) from contract_month").fetchone()
+        if latest is not None and min(m for _, m in wanted) > latest:
+            return {}  # a month after every month rated so far (next month's returns): nothing is rated yet
+        _wanted(con, wanted)
         rows = [row for sql in _RATINGS_SQL for row in con.execute(sql).fetchall()]
     except duckdb.Error:
         return {}
@@ -406,13 +450,6 @@ def run(
         )
         return result
     result.rebuilt = True
-    after = _ratings(db_path, keys)
-    for key in sorted(after, key=lambda k: (k[0], k[1], k[2])):
-        old, new = before.get(key), after[key]
-        if old != new:
-            contract_id, month, item = key
-            result.rating_changes.append(
-                f"{contract_id} {month:%Y-%m} {item}: {old or '(month not yet reported)'} → {new}"
-            )
+    result.rating_change_count, result.rating_changes = _rating_changes(db_path, keys, before)
     result.seconds = time.perf_counter() - started
     return result

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from ..loader import MAX_PROBLEMS_PER_FILE, Problem
 from . import fast
@@ -38,13 +38,39 @@ class Note:
     note: str
 
 
-@dataclass
 class References:
-    """What the warehouse knows: contracts with their active months, and each contract's KPIs."""
+    """What the warehouse knows: contracts with their active months, and each contract's KPIs.
 
-    contracts: dict[str, tuple[dt.date, dt.date]]
-    kpis: dict[tuple[str, str], str]  # (contract_id, kpi_code) -> unit
-    arrow_tables: dict = field(default_factory=dict, repr=False, compare=False)  # made once by fast.typed_rows
+    Given as dicts, or as the Arrow tables the warehouse returns (``arrow_tables``: contracts with
+    contract_id, start_date, end_date, first_month, last_month; kpis with contract_id, kpi_code, unit),
+    which the quick check reads as they are; the dicts are then made only if asked for (400,000 KPIs
+    of 50,000 contracts take a second to turn into Python objects)."""
+
+    def __init__(
+        self,
+        contracts: dict[str, tuple[dt.date, dt.date]] | None = None,
+        kpis: dict[tuple[str, str], str] | None = None,
+        arrow_tables: dict | None = None,
+    ):
+        self._contracts = contracts
+        self._kpis = kpis
+        self.arrow_tables = dict(arrow_tables or {})  # made once by fast.typed_rows when not given
+
+    @property
+    def contracts(self) -> dict[str, tuple[dt.date, dt.date]]:
+        if self._contracts is None:
+            table = self.arrow_tables["contracts"].select(["contract_id", "start_date", "end_date"]).to_pylist()
+            self._contracts = {r["contract_id"]: (r["start_date"], r["end_date"]) for r in table}
+        return self._contracts
+
+    @property
+    def kpis(self) -> dict[tuple[str, str], str]:  # (contract_id, kpi_code) -> unit
+        if self._kpis is None:
+            columns = self.arrow_tables["kpis"].to_pydict()
+            self._kpis = dict(
+                zip(zip(columns["contract_id"], columns["kpi_code"], strict=True), columns["unit"], strict=True)
+            )
+        return self._kpis
 
     def contract_months(self, contract_id: str) -> tuple[dt.date, dt.date]:
         start, end = self.contracts[contract_id]

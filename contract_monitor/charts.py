@@ -203,6 +203,7 @@ def experience_chart(measures: pd.DataFrame) -> go.Figure:
             },
             text=[f"n={int(n)}" for n in returned["respondents"]],
             textposition="top center",
+            cliponaxis=False,  # the top measure's "n=" sits above the plot area: drawn, not cut in half
             name="Positive share with 95% interval",
             hovertemplate="%{y}: %{x:.0f}% positive (%{text})<extra></extra>",
         )

@@ -88,6 +88,8 @@ def test_experience_chart_shows_share_n_and_the_wilson_interval(fx):
         assert dots.x[i] - dots.error_x.arrayminus[i] == pytest.approx(low)
         assert dots.x[i] + dots.error_x.array[i] == pytest.approx(high)
         assert low < dots.x[i] < high
+    # the top measure's "n=" label sits above the plot area: drawn in full, not clipped by it
+    assert dots.textposition == "top center" and dots.cliponaxis is False
 
 
 def test_experience_chart_names_a_measure_with_no_return(fx):

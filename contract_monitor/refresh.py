@@ -210,15 +210,18 @@ def _by_key(con: duckdb.DuckDBPyConnection, changed: dict[str, str | None], affe
     return key if all(key in _columns(con, name) for name in changed) else None
 
 
-def _differing(con: duckdb.DuckDBPyConnection, old: str, new: str | None, column: str) -> str:
-    """SQL for ``column`` of every row added, removed or altered between table ``old`` and table ``new``
-    (None: empty): the rows of one side that the other does not have."""
+def _differing(
+    con: duckdb.DuckDBPyConnection, old: str, new: str | None, column: str, columns: list[str] | None = None
+) -> str:
+    """SQL for ``column`` of every row added, removed or altered between ``old`` and ``new`` (tables or
+    subqueries; None: empty): the rows of one side that the other does not have, compared in
+    ``columns`` (default: every column of table ``old``)."""
     if new is None:
         return f"select {column} from {old}"
-    columns = ", ".join(_columns(con, old if "." in old else f"main.{old}"))
+    listed = ", ".join(f'"{c}"' for c in columns or _columns(con, old if "." in old else f"main.{old}"))
     return (
-        f"(select {column} from (select {columns} from {old} except all select {columns} from {new}))"
-        f" union all (select {column} from (select {columns} from {new} except all select {columns} from {old}))"
+        f"(select {column} from (select {listed} from {old} except all select {listed} from {new}))"
+        f" union all (select {column} from (select {listed} from {new} except all select {listed} from {old}))"
     )
 
 
@@ -252,13 +255,17 @@ def _one_transaction(
         wanted = models.checks_reading(set(changed) | {m.name for m in affected})
         span, whole = (scope or {}).get("span"), (scope or {}).get("whole", set())
         known = {m.name for m in models.discover()}
-        by_month = [
-            (name, _within_months(con, sql, known, span))
-            if span and models.checked_by_month(sql) and not models.reads(sql, known) & whole
-            else (name, sql)
-            for name, sql in wanted
-        ]
+        views: dict[str, str] = {}
+        by_month = []
+        for name, sql in wanted:
+            if span and models.checked_by_month(sql) and not models.reads(sql, known) & whole:
+                within = _only_months(con, models.reads(sql, known), "_checked_", *span)
+                views |= within
+                sql = models.renamed(sql, within)
+            by_month.append((name, sql))
         failures = models.run_checks(con, only=by_month)
+        for view in set(views.values()):
+            con.execute(f"drop view {view}")
         if failures:
             raise warehouse.BuildError(warehouse.check_failures_report(failures))
         narrowed = sum(a[1] != b[1] for a, b in zip(wanted, by_month, strict=True))
@@ -278,17 +285,20 @@ def _one_transaction(
         raise
 
 
-def _within_months(con: duckdb.DuckDBPyConnection, sql: str, known: set[str], span: tuple[dt.date, dt.date]) -> str:
-    """``sql`` reading, of every table or view it names that has a month column, only the months of ``span``."""
-    names = {}
-    for name in sorted(models.reads(sql, known)):
+def _only_months(
+    con: duckdb.DuckDBPyConnection, names: set[str], prefix: str, first: dt.date, last: dt.date
+) -> dict[str, str]:
+    """A temporary view of each of ``names`` that has a month column, holding only its rows for the
+    months ``first`` to ``last``: name -> view (for ``models.renamed``; drop the views when done)."""
+    views = {}
+    for name in sorted(names):
         if _has_month(con, name):
-            names[name] = "_checked_" + name.replace(".", "_")
+            views[name] = prefix + name.replace(".", "_")
             con.execute(
-                f"create or replace temp view {names[name]} as select * from {name}"
-                f" where month between date '{span[0]}' and date '{span[1]}'"
+                f"create or replace temp view {views[name]} as select * from {name}"
+                f" where month between date '{first}' and date '{last}'"
             )
-    return models.renamed(sql, names)
+    return views
 
 
 def _refresh_by_key(
@@ -426,12 +436,9 @@ def _scanned_columns(con: duckdb.DuckDBPyConnection, sql: str) -> dict[str, set[
 def _differing_months(con: duckdb.DuckDBPyConnection, old: str, new: str, columns: list[str]) -> list[dt.date]:
     """The months in which the rows of ``old`` and ``new`` (tables or subqueries, with a month column)
     differ once projected onto ``columns`` (as multisets: what a reader of only those columns sees)."""
-    listed = ", ".join(f'"{c}"' for c in dict.fromkeys(["month", *columns]))
-    rows = con.execute(
-        f"select distinct month from ((select {listed} from {old} except all select {listed} from {new})"
-        f" union all (select {listed} from {new} except all select {listed} from {old})) order by month"
-    ).fetchall()
-    return [r[0] for r in rows]
+    compared = list(dict.fromkeys(["month", *columns]))
+    rows = con.execute(f"select distinct month from ({_differing(con, old, new, 'month', compared)}) order by month")
+    return [r[0] for r in rows.fetchall()]
 
 
 def _span_of(months: list[dt.date]) -> Span:
@@ -478,21 +485,13 @@ def _recompute_months(
     readers: dict[str, set[str] | None],
 ) -> tuple[int, Span, dict[str, Span]]:
     """Recompute ``model``'s rows for the months of ``span`` from its inputs' rows for those months and
-    the months it looks back over (inputs without a month are read whole), and replace the months whose
-    rows differ. Returns the rows written, the months they span and, for each of ``readers`` (reader ->
-    the columns it reads), the months that differ in what it reads."""
+    the months it looks back over (inputs without a month are read whole), and replace the months that
+    have rows before or after. Returns the rows written, the months they span and, for each of
+    ``readers`` (reader -> the columns it reads), the months that differ in what it reads."""
     if not _has_month(con, model.name):
         raise models.ModelError(f"{model.path.name}: declares 'refreshed by month' but has no month column")
     first, last = span
-    since = _plus_months(first, -model.refreshed_by_month)
-    names = {}
-    for name in sorted(inputs):
-        if _has_month(con, name):
-            names[name] = "_months_of_" + name.replace(".", "_")
-            con.execute(
-                f"create or replace temp view {names[name]} as select * from {name}"
-                f" where month between date '{since}' and date '{last}'"
-            )
+    names = _only_months(con, inputs, "_months_of_", _plus_months(first, -model.refreshed_by_month), last)
     where = f"month between date '{first}' and date '{last}'"
     order = f" order by {', '.join(model.clustered_by)}" if model.clustered_by else ""
     sql = models.renamed(model.sql, names)

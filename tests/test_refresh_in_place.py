@@ -241,6 +241,9 @@ def test_an_approval_recomputes_only_that_comments_rows_and_gives_what_a_full_re
     messages = _decide_and_refresh(db, store, feedback_id, "approved", "Sam Patel", text)
     assert any(m.startswith("refreshing in place by feedback_id: 1 changed (rec.comment_decisions)") for m in messages)
     assert "refreshed feedback for 1 feedback_id(s)" in messages
+    # the Voices filter counts read no approval column: not recomputed (and the comparison below holds)
+    assert "voices_filter_counts: unchanged (it reads none of the columns that changed)" in messages
+    assert "built mart kpi_evidence: 0 rows" in messages  # it shows whether a comment is shareable: recomputed
     # no data test reads the comment tables, so none had to run again
     assert f"ran the 0 of {len(models.checks())} data tests that read what changed: all passed" in messages
     assert not any(m.startswith(("loading CSV", "copied ")) for m in messages)  # no full rebuild
@@ -251,6 +254,27 @@ def test_an_approval_recomputes_only_that_comments_rows_and_gives_what_a_full_re
     warehouse.build(warehouse.built_from(db), full, records_path=store)
     assert _without_search_ids(fingerprint(db)) == _without_search_ids(fingerprint(full))
     assert _search_rows(db) == _search_rows(full)
+
+
+def test_a_table_recomputed_after_a_refresh_by_key_is_left_alone_only_if_it_reads_no_changed_column():
+    con = duckdb.connect()
+    con.execute(
+        "create table comments as select range::varchar as id, range % 3 as topic, 'pending' as state from range(9)"
+    )
+    con.execute("create table other as select 1 as x")
+    counts = models.Model(
+        "counts", "marts", Path("counts.sql"), "select topic, count(*) as n from comments group by topic"
+    )
+    con.execute("create temp table _before as select * from comments where id in ('4')")
+
+    def sees(rewritten=frozenset()) -> bool:
+        return refresh._sees_a_change(con, counts, set(rewritten), {"comments": "_before"}, "id in ('4')")
+
+    con.execute("update comments set state = 'approved' where id = '4'")
+    assert not sees()  # the counts read topic, not state
+    assert sees({"comments_elsewhere", "comments"}) and not sees({"other"})  # a table replaced whole that it reads
+    con.execute("update comments set topic = 2 where id = '4'")
+    assert sees()
 
 
 def test_an_edited_text_is_found_by_search_after_a_refresh_by_key(stories_env):

@@ -76,18 +76,44 @@ def _columns(con: duckdb.DuckDBPyConnection, qualified: str) -> list[str]:
 SUFFIX = "__refresh"
 
 
-def _changed_records(con: duckdb.DuckDBPyConnection, records_path: Path) -> dict[str, str | None]:
+def _changed_records(
+    con: duckdb.DuckDBPyConnection, records_path: Path
+) -> tuple[dict[str, str | None], dict[str, int]]:
     """The records tables whose content differs from the records store: ``rec.<table>`` -> the table to
-    copy from (None when the store has no such table, i.e. it is now empty)."""
+    copy from (None when the store has no such table, i.e. it is now empty); and, of those, the ones the
+    store only appended rows to: ``rec.<table>`` -> how many rows the warehouse's copy already has.
+
+    Records are mostly appended (an import, a decision). When the store's first rows (by row id) are
+    exactly the warehouse's copy, by count and hash, only the rows after them are new: a refresh then
+    copies and compares those alone, not the whole history that grows with every monthly import."""
     database = con.execute("select current_database()").fetchone()[0]
     tables = {t for t in reuse.tables(con, database, "rec") if not t.endswith(SUFFIX)}
     stored = reuse.tables(con, "records_store", "main") if records_path.is_file() else set()
-    changed = {}
+    changed: dict[str, str | None] = {}
+    appended: dict[str, int] = {}
     for table in sorted(tables):
-        source = f"records_store.main.{table}" if table in stored else None
-        if _content(con, f"rec.{table}") != (_content(con, source) if source else (0, 0)):
-            changed[f"rec.{table}"] = source
-    return changed
+        name, source = f"rec.{table}", (f"records_store.main.{table}" if table in stored else None)
+        have = _content(con, name)
+        if source is None:
+            if have != (0, 0):
+                changed[name] = None
+            continue
+        count, total, first, first_total = con.execute(
+            f"select count(*), coalesce(sum(h), 0), count(*) filter (r < {have[0]}),"
+            f" coalesce(sum(h) filter (r < {have[0]}), 0)"
+            f" from (select rowid as r, hash(t) as h from {source} as t)"
+        ).fetchone()
+        if (count, total) == have:
+            continue
+        changed[name] = source
+        if (first, first_total) == have:
+            appended[name] = have[0]
+    return changed, appended
+
+
+def _new_rows(source: str, kept: int) -> str:
+    """The rows of a records-store table after the first ``kept`` (by row id): what was appended."""
+    return f"(select * from {source} where rowid >= {kept})"
 
 
 def _copy_records(con: duckdb.DuckDBPyConnection, target: str, source: str | None) -> None:
@@ -95,11 +121,15 @@ def _copy_records(con: duckdb.DuckDBPyConnection, target: str, source: str | Non
         con.execute(f"insert into {target} by name select * from {source}")
 
 
-def _replace_records(con: duckdb.DuckDBPyConnection, changed: dict[str, str | None]) -> None:
-    """Replace each changed ``rec.<table>`` with the records store's (inside the refresh's transaction)."""
+def _replace_records(con: duckdb.DuckDBPyConnection, changed: dict[str, str | None], appended: dict[str, int]) -> None:
+    """Bring each changed ``rec.<table>`` up to the records store's (inside the refresh's transaction):
+    the appended rows added, any other table replaced."""
     for name, source in changed.items():
-        con.execute(f"delete from {name}")
-        _copy_records(con, name, source)
+        if name in appended:
+            _copy_records(con, name, _new_rows(source, appended[name]))
+        else:
+            con.execute(f"delete from {name}")
+            _copy_records(con, name, source)
 
 
 def _stage(con: duckdb.DuckDBPyConnection, changed: dict[str, str | None]) -> None:
@@ -226,10 +256,17 @@ def _differing(
     )
 
 
-def _changed_keys(con: duckdb.DuckDBPyConnection, changed: dict[str, str | None], key: str) -> int:
+def _changed_keys(
+    con: duckdb.DuckDBPyConnection, changed: dict[str, str | None], appended: dict[str, int], key: str
+) -> int:
     """Fill temp table ``_refresh_keys`` with the ``key`` of every row added, removed or altered in the
     changed records tables. Returns how many."""
-    parts = [_differing(con, name, source, key) for name, source in changed.items()]
+    parts = [
+        f"select {key} from {_new_rows(source, appended[name])}"
+        if name in appended
+        else _differing(con, name, source, key)
+        for name, source in changed.items()
+    ]
     con.execute(
         f"create or replace temp table _refresh_keys as select distinct {key} from ({' union all '.join(parts)})"
     )
@@ -314,6 +351,7 @@ def _drop_views(con: duckdb.DuckDBPyConnection, views: dict[str, str]) -> None:
 def _refresh_by_key(
     con: duckdb.DuckDBPyConnection,
     changed: dict[str, str | None],
+    appended: dict[str, int],
     affected: list[models.Model],
     key: str,
     progress: Callable[[str], None],
@@ -329,7 +367,7 @@ def _refresh_by_key(
     before: dict[str, str] = {}  # a table refreshed by key -> a temp table of its rows for the keys, as they were
     rewritten = set(changed)  # the tables replaced whole so far
     with _one_transaction(con, changed, affected, progress) as refreshed:
-        _replace_records(con, changed)
+        _replace_records(con, changed, appended)
         for model in affected:
             if not model.materialised:
                 continue  # a view is computed when read
@@ -444,14 +482,17 @@ def _has_month(con: duckdb.DuckDBPyConnection, name: str) -> bool:
     return "month" in _columns(con, name if "." in name else f"main.{name}")
 
 
-def _changed_span(con: duckdb.DuckDBPyConnection, old: str, new: str | None) -> Span:
+def _changed_span(con: duckdb.DuckDBPyConnection, old: str, new: str | None, kept: int | None = None) -> Span:
     """The first and last month of the rows that differ between ``old`` and ``new`` (None: empty);
-    for a table without a ``month`` column, None (any month) when any row differs."""
+    for a table without a ``month`` column, None (any month) when any row differs. With ``kept``, ``new``
+    is ``old`` with rows appended after its first ``kept``: only those are looked at."""
+
+    def differing(column: str) -> str:
+        return f"select {column} from {_new_rows(new, kept)}" if kept is not None else _differing(con, old, new, column)
+
     if not _has_month(con, old):
-        return (
-            None if con.execute(f"select 1 from ({_differing(con, old, new, '1')}) limit 1").fetchone() else NO_MONTHS
-        )
-    first, last = con.execute(f"select min(month), max(month) from ({_differing(con, old, new, 'month')})").fetchone()
+        return None if con.execute(f"select 1 from ({differing('1')}) limit 1").fetchone() else NO_MONTHS
+    first, last = con.execute(f"select min(month), max(month) from ({differing('month')})").fetchone()
     return (first, last) if first is not None else NO_MONTHS
 
 
@@ -610,6 +651,7 @@ def _recompute_whole(
 def _refresh_by_month(
     con: duckdb.DuckDBPyConnection,
     changed: dict[str, str | None],
+    appended: dict[str, int],
     affected: list[models.Model],
     spans: dict[str, Span],
     progress: Callable[[str], None],
@@ -623,7 +665,7 @@ def _refresh_by_month(
     progress(f"refreshing in place by month: {first:%B %Y} to {last:%B %Y} changed ({', '.join(sorted(changed))})")
     scope: dict = {"whole": set()}
     with _one_transaction(con, changed, affected, progress, scope) as refreshed:
-        _replace_records(con, changed)
+        _replace_records(con, changed, appended)
         reach: dict[str, Span] = dict(spans)  # the months in which a table's rows changed
         narrowed: dict[tuple[str, str], Span] = {}  # (table, reader): the months the reader sees change
         plans: dict[str, dict[str, set[str] | None]] = {}
@@ -670,21 +712,23 @@ def _refresh_by_month(
 
 
 def _refresh(con: duckdb.DuckDBPyConnection, records_path: Path, progress: Callable[[str], None]) -> list[str] | None:
-    changed = _changed_records(con, records_path)
+    changed, appended = _changed_records(con, records_path)
     if not changed:
         progress("nothing recorded since the warehouse was built or refreshed: nothing to refresh")
         return []
+    for name, kept in sorted(appended.items()):
+        progress(f"{name}: rows appended after the {kept:,} copied before; only those are read")
     affected = plan(set(changed))
     key = _by_key(con, changed, affected)
-    if key is not None and 0 < _changed_keys(con, changed, key) <= MAX_KEYS:
-        return _refresh_by_key(con, changed, affected, key, progress)
+    if key is not None and 0 < _changed_keys(con, changed, appended, key) <= MAX_KEYS:
+        return _refresh_by_key(con, changed, appended, affected, key, progress)
     reaching = warehouse.STEP_INPUTS & {m.name for m in affected}
     if reaching:
         progress(f"not refreshing in place: the change reaches {', '.join(sorted(reaching))}")
         return None
     if any(m.refreshed_by_month is not None for m in affected):
-        spans = {name: _changed_span(con, name, source) for name, source in changed.items()}
+        spans = {name: _changed_span(con, name, source, appended.get(name)) for name, source in changed.items()}
         spanned = _months_spanned(list(spans.values()))
         if spanned is not None and _months(spanned) <= MAX_MONTHS:
-            return _refresh_by_month(con, changed, affected, spans, progress)
+            return _refresh_by_month(con, changed, appended, affected, spans, progress)
     return _refresh_staged(con, changed, affected, progress)

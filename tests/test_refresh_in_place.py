@@ -478,3 +478,45 @@ def test_the_columns_a_model_reads_come_from_duckdbs_plan_through_views_and_star
     both = read(con, "select t.*, u.kind from t inner join u using (contract_id, month)")
     assert both["t"] == {"contract_id", "month", "is_latest", "amount", "note"}
     assert both["u"] == {"contract_id", "month", "kind"}
+
+
+def test_records_appended_to_are_told_apart_from_records_changed_in_place(tmp_path: Path):
+    store = tmp_path / "records.duckdb"
+    with duckdb.connect(str(store)) as con:
+        for table in ("same", "grown", "edited", "shrunk"):
+            con.execute(f"create table {table} as select range as id, 'a' as note from range(5)")
+        con.execute("insert into grown values (5, 'b'), (6, 'c')")
+        con.execute("update edited set note = 'z' where id = 2")
+        con.execute("delete from shrunk where id = 4")
+    con = duckdb.connect()
+    con.execute("create schema rec")
+    for table in ("same", "grown", "edited", "shrunk", "dropped"):
+        con.execute(f"create table rec.{table} as select range as id, 'a' as note from range(5)")
+    con.execute(f"attach '{store}' as records_store (read_only)")
+    changed, appended = refresh._changed_records(con, store)
+    assert changed == {
+        "rec.grown": "records_store.main.grown",
+        "rec.edited": "records_store.main.edited",
+        "rec.shrunk": "records_store.main.shrunk",
+        "rec.dropped": None,
+    }
+    assert appended == {"rec.grown": 5}
+    refresh._replace_records(con, changed, appended)
+    for table in ("grown", "edited", "shrunk"):
+        assert sorted(con.execute(f"select * from rec.{table}").fetchall()) == sorted(
+            con.execute(f"select * from records_store.{table}").fetchall()
+        ), table
+    assert con.execute("select count(*) from rec.dropped").fetchone() == (0,)
+
+
+def test_a_second_months_return_reads_only_the_rows_appended_and_equals_a_full_rebuild(db: Path, tmp_path: Path):
+    every_active = (
+        "select d.contract_id, d.kpi_code, d.target from stg_kpi_definitions as d"
+        " inner join stg_contracts as c using (contract_id) where c.last_month >= date '{month}-01' order by all"
+    )
+    _import(db, [_kpi_return(db, "2026-11", every_active.format(month="2026-11"), "november.csv")])
+    rows = _value(db, "select count(*) from rec.return_kpi_values")[0][0]
+    _, messages = _import(db, [_kpi_return(db, "2026-12", every_active.format(month="2026-12"), "december.csv")])
+    assert f"rec.return_kpi_values: rows appended after the {rows:,} copied before; only those are read" in messages
+    assert any(m.startswith("refreshing in place by month: December 2026 to December 2026") for m in messages)
+    assert _without_build_info(fingerprint(db)) == _without_build_info(fingerprint(_full_rebuild_beside(db, tmp_path)))

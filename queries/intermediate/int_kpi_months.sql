@@ -23,8 +23,17 @@ valued as (
     left join int_kpi_values_latest as v using (contract_id, kpi_code, month)
 ),
 
+cumulative_values as (
+    -- the values of cumulative KPIs only, before joining them to their months: every month of a contract's
+    -- KPI shares its measurement, and most KPIs are not cumulative
+    select v.contract_id, v.kpi_code, v.month, v.value
+    from int_kpi_values_latest as v
+    semi join stg_kpi_definitions as d
+        on d.contract_id = v.contract_id and d.kpi_code = v.kpi_code and d.measurement = 'cumulative'
+),
+
 year_to_date as (
-    -- running totals for cumulative KPIs only (every month of a contract's KPI shares its measurement)
+    -- running totals over the financial year, carrying only the columns they need through the window
     select
         contract_id,
         kpi_code,
@@ -32,8 +41,12 @@ year_to_date as (
         sum(value) over ytd as cumulative_value,
         target * count(*) over ytd as cumulative_target,
         count(*) over ytd - count(value) over ytd as cumulative_missing_months
-    from valued
-    where measurement = 'cumulative'
+    from (
+        select s.contract_id, s.kpi_code, s.month, s.financial_year_start, s.target, c.value
+        from spine as s
+        left join cumulative_values as c using (contract_id, kpi_code, month)
+        where s.measurement = 'cumulative'
+    )
     window ytd as (
         partition by contract_id, kpi_code, financial_year_start
         order by month

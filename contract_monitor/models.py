@@ -5,10 +5,7 @@ files become views; marts are materialised as tables (dbt's table
 materialisation) so pages never recompute them. A staging or intermediate model
 that several others read and that is costly to compute can declare
 ``-- materialised: table`` on line 2 (after the grain): it is then built once as a
-table, in dependency order, instead of being recomputed by every reader. A mart that only
-joins descriptive columns by key to such a table (``kpi_status``: a KPI's name, target and
-national outcome beside each month's measures) can declare ``-- materialised: view``: the
-month's rows are then written once, narrow, and the rest is looked up when read.
+table, in dependency order, instead of being recomputed by every reader.
 A mart that pages read by a key (one contract's rows) declares ``-- clustered by: contract_id,
 month`` on line 2: it is stored in that order, so DuckDB's zone maps (the min and max of each
 column per row group) let a lookup read only the row groups that can hold the key instead of
@@ -92,11 +89,8 @@ class Model:
 
     @property
     def materialised(self) -> bool:
-        """Built as a table: every mart unless it declares ``-- materialised: view``, and any other model
-        that declares ``-- materialised: table``."""
-        if self.layer in settings.MATERIALISED_LAYERS:
-            return self.declared_materialisation != "view"
-        return self.declared_materialisation == "table"
+        """Built as a table: every mart, and any other model that declares ``-- materialised: table``."""
+        return self.layer in settings.MATERIALISED_LAYERS or self.declared_materialisation == "table"
 
     @property
     def grain(self) -> str:
@@ -129,11 +123,10 @@ def discover(queries_dir: Path = settings.QUERIES_DIR) -> list[Model]:
         if model.refreshed_by_key and not model.materialised:
             raise ModelError(f"{model.path}: only a table (a mart, or 'materialised: table') can be refreshed by key")
         declared = model.declared_materialisation
-        allowed = "view" if model.layer in settings.MATERIALISED_LAYERS else "table"
-        if declared is not None and declared != allowed:
+        if declared is not None and (declared != "table" or model.layer in settings.MATERIALISED_LAYERS):
             raise ModelError(
-                f"{model.path}: line 2 declares 'materialised: {declared}'; a staging or intermediate model can"
-                " declare 'materialised: table', a mart 'materialised: view' (marts are tables otherwise)"
+                f"{model.path}: line 2 declares 'materialised: {declared}'; only a staging or intermediate "
+                "model can declare 'materialised: table' (marts are always tables)"
             )
     return models
 

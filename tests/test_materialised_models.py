@@ -21,7 +21,7 @@ def _write(queries: Path, layer: str, name: str, sql: str) -> None:
     (queries / layer / f"{name}.sql").write_text(sql, encoding="utf-8")
 
 
-def test_line_two_declares_a_table_or_for_a_mart_a_view(tmp_path: Path):
+def test_line_two_declares_a_table(tmp_path: Path):
     declared = _model(
         tmp_path, "int_a", "intermediate", "-- grain: one row per x\n-- materialised: table\nselect 1 as x"
     )
@@ -30,12 +30,10 @@ def test_line_two_declares_a_table_or_for_a_mart_a_view(tmp_path: Path):
         tmp_path, "int_c", "intermediate", "-- grain: one row per x\nselect 1 as x\n-- materialised: table"
     )
     mart = _model(tmp_path, "m", "marts", "-- grain: one row per x\nselect 1 as x")
-    looked_up = _model(tmp_path, "v", "marts", "-- grain: one row per x\n-- materialised: view\nselect 1 as x")
     assert declared.materialised and declared.declared_materialisation == "table"
     assert not plain.materialised and plain.declared_materialisation is None
     assert not elsewhere.materialised  # only line 2 counts
     assert mart.materialised
-    assert not looked_up.materialised and looked_up.declared_materialisation == "view"
 
 
 def test_a_declared_model_is_created_as_a_table_and_its_readers_as_views(tmp_path: Path):
@@ -73,7 +71,6 @@ def test_a_declared_model_is_created_as_a_table_and_its_readers_as_views(tmp_pat
         ("intermediate", "-- materialised: tabel"),
         ("intermediate", "-- materialised: view"),
         ("marts", "-- materialised: table"),
-        ("marts", "-- materialised: vue"),
     ],
 )
 def test_an_unknown_or_pointless_declaration_is_refused_naming_the_file(tmp_path: Path, layer: str, line_two: str):
@@ -107,8 +104,7 @@ def test_a_clustered_table_is_stored_in_its_declared_order(tmp_path: Path, layer
 
 
 def test_the_contract_marts_pages_read_by_contract_are_stored_by_contract(sample):
-    # kpi_status is a view: its rows are stored in int_kpi_status
-    for mart in ("int_kpi_status", "contract_month", "feedback", "experience_measure_month", "board_comments"):
+    for mart in ("kpi_status", "contract_month", "feedback", "experience_measure_month", "board_comments"):
         ids = [r[0] for r in sample.execute(f"select contract_id from {mart} order by rowid").fetchall()]
         assert ids == sorted(ids), mart
 

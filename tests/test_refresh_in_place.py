@@ -75,7 +75,7 @@ def test_a_kpi_return_refreshes_in_place_and_gives_exactly_what_a_full_rebuild_g
     assert any(m.startswith(f"{month} (rec.return_imports, rec.return_kpi_values)") for m in messages), messages
     assert not any(m.startswith("loading CSV files") for m in messages)
     refreshed = _value(db, "select refreshed from build_info")[0][0]
-    assert "int_kpi_status" in refreshed and "feedback" not in refreshed  # comments were not recomputed
+    assert "kpi_status" in refreshed and "feedback" not in refreshed  # comments were not recomputed
     assert _value(db, NOV_OUT1) == [(50.0,)]
     assert _without_build_info(fingerprint(db)) == _without_build_info(fingerprint(_full_rebuild_beside(db, tmp_path)))
 
@@ -361,16 +361,16 @@ def test_next_months_return_from_every_contract_recomputes_only_the_months_it_re
     result, messages = _import(db, [november])
     assert any(m.startswith("refreshing in place by month: November 2026 to November 2026") for m in messages)
     # the big month-grained tables were refreshed for the months reached, not rebuilt over all 36
-    for name in ("stg_kpi_values", "int_kpi_months", "int_kpi_status", "contract_month", "month_changes"):
+    for name in ("stg_kpi_values", "int_kpi_months", "kpi_status", "contract_month", "month_changes"):
         assert any(m.startswith(f"refreshed {name} for ") for m in messages), name
-    assert not _recomputed_whole(messages) & {"stg_kpi_values", "int_kpi_months", "int_kpi_status", "contract_month"}
+    assert not _recomputed_whole(messages) & {"stg_kpi_values", "int_kpi_months", "kpi_status", "contract_month"}
     # the calendar gained a month, so October is no longer the latest: its rows were recomputed too
     assert "refreshed int_contract_months for October 2026 to November 2026: " in " ".join(messages)
     assert _value(db, "select count(*) from contract_month where month = '2026-10-01' and is_latest") == [(0,)]
     # ... but only the tables that read a "latest" flag carry October on; the KPI months never read it
     said = " ".join(messages)
     assert "refreshed int_kpi_months for November 2026 to October 2027: " in said
-    assert "refreshed int_kpi_status for November 2026 to November 2026: " in said
+    assert "refreshed kpi_status for November 2026 to November 2026: " in said
     assert re.search(r"refreshed contract_month for October 2026 to November 2026: [\d,]+ rows in 2 month", said)
     # the data tests declared "checked by month" looked at the two months rewritten, the others at everything
     declared = sum(models.checked_by_month(sql) for _, sql in models.checks())
@@ -412,7 +412,7 @@ def test_a_lookback_declared_too_short_gives_a_different_warehouse_than_a_full_r
     _import(db, [_june_correction(db)])
     refreshed, full = fingerprint(db), fingerprint(_full_rebuild_beside(db, tmp_path))
     differing = {name for name in refreshed if refreshed[name] != full.get(name)}
-    assert {"main.int_kpi_months", "main.int_kpi_status"} <= differing
+    assert {"main.int_kpi_months", "main.kpi_status"} <= differing
 
 
 def test_a_change_spanning_more_months_than_a_refresh_by_month_takes_builds_the_tables_beside_and_swaps_them(
@@ -421,7 +421,7 @@ def test_a_change_spanning_more_months_than_a_refresh_by_month_takes_builds_the_
     monkeypatch.setattr(refresh, "MAX_MONTHS", 0)
     _, messages = _import(db, [_june_correction(db)])
     assert any(m.startswith("refreshing in place: rec.return_imports, rec.return_kpi_values changed") for m in messages)
-    assert {"stg_kpi_values", "int_kpi_months", "int_kpi_status"} <= _recomputed_whole(messages)
+    assert {"stg_kpi_values", "int_kpi_months", "kpi_status"} <= _recomputed_whole(messages)
     assert _without_build_info(fingerprint(db)) == _without_build_info(fingerprint(_full_rebuild_beside(db, tmp_path)))
 
 

@@ -28,27 +28,10 @@ def test_every_sql_file_becomes_a_view_or_mart_named_after_it(fx):
 
 def test_only_marts_and_declared_models_are_tables():
     for model in MODELS:
-        declared = model.sql.splitlines()[1].strip().removeprefix("-- materialised: ")
+        declared = model.sql.splitlines()[1].strip() == "-- materialised: table"
+        assert model.materialised == (model.layer == "marts" or declared), model.path
         if model.layer == "marts":
-            assert model.materialised == (declared != "view"), model.path
-        else:
-            assert model.materialised == (declared == "table"), model.path
-
-
-def test_a_mart_that_is_a_view_reads_a_stored_table_of_its_own_grain():
-    """A mart declared a view only looks up descriptive columns: its rows come from one materialised
-    model stored by key, the rest from staging models, so a page reading it computes nothing heavier
-    than a join by key."""
-    by_name = {m.name: m for m in MODELS}
-    views = [m for m in MODELS if m.layer == "marts" and not m.materialised]
-    assert views, "no mart is a view: nothing to check"
-    for mart in views:
-        read = models.dependencies(mart, set(by_name))
-        stored = [by_name[n] for n in read if by_name[n].materialised]
-        assert len(stored) == 1, f"{mart.path}: reads {sorted(read)}, of which tables: {[m.name for m in stored]}"
-        assert stored[0].clustered_by, f"{stored[0].path}: read by key through {mart.name}, so stored by key"
-        others = [by_name[n] for n in read - {stored[0].name}]
-        assert all(m.layer == "staging" for m in others), f"{mart.path}: looks up only staging models"
+            assert not declared, f"{model.path}: marts are always tables, nothing to declare"
 
 
 def test_layers_use_their_prefixes():

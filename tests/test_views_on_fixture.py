@@ -125,17 +125,9 @@ def test_int_kpi_rated_applies_the_tolerance_bands(fx):
     ]
 
 
-def test_kpi_status_explains_the_rating_int_kpi_rated_gave_and_int_kpi_status_stored(fx):
-    where = "where contract_id='C1' and kpi_code='K1' and month=?"
-    rated = one(fx, f"select rating, shortfall_tolerances from int_kpi_rated {where}", [MAR])
-    stored = one(fx, f"select rating, shortfall_tolerances from int_kpi_status {where}", [MAR])
-    rating, text = one(fx, f"select rating, rule_applied from kpi_status {where}", [MAR])
-    assert rated == stored == (rating, pytest.approx(5 / 3))
+def test_int_kpi_rated_explains_the_rule(fx):
+    text = one(fx, "select rule_applied from int_kpi_rated where contract_id='C1' and kpi_code='K1' and month=?", [MAR])
     assert text.startswith("90.0 against target 95.0 (higher is better, tolerance 3.0): 1.67 tolerance(s) short")
-    # the stored table holds the month's measures; what describes the KPI is looked up when read
-    assert {"kpi_name", "target", "rule_applied"} & {
-        d[0] for d in fx.execute("select * from int_kpi_status limit 0").description
-    } == set()
 
 
 def test_int_experience_months_pools_measures(fx):

@@ -64,9 +64,11 @@ def _content(con: duckdb.DuckDBPyConnection, table: str) -> tuple:
     return con.execute(f"select count(*), coalesce(sum(hash(t)), 0) from {table} as t").fetchone()
 
 
-def _columns(con: duckdb.DuckDBPyConnection, qualified: str) -> list[str]:
-    """The columns of ``<schema>.<table>`` in this warehouse, in order (none if there is no such table).
-    Read from an empty query's description: a tenth of the time of asking ``duckdb_columns()``."""
+def _columns(con: duckdb.DuckDBPyConnection, name: str) -> list[str]:
+    """The columns of table ``name`` (``<schema>.<table>``, or ``<table>`` in ``main``) in this warehouse,
+    in order (none if there is no such table). Read from an empty query's description: a tenth of the
+    time of asking ``duckdb_columns()``."""
+    qualified = name if "." in name else f"main.{name}"
     try:
         return [d[0] for d in con.execute(f"select * from {qualified} limit 0").description]
     except duckdb.CatalogException:
@@ -249,7 +251,7 @@ def _differing(
     ``columns`` (default: every column of table ``old``)."""
     if new is None:
         return f"select {column} from {old}"
-    listed = ", ".join(f'"{c}"' for c in columns or _columns(con, old if "." in old else f"main.{old}"))
+    listed = ", ".join(f'"{c}"' for c in columns or _columns(con, old))
     return (
         f"(select {column} from (select {listed} from {old} except all select {listed} from {new}))"
         f" union all (select {column} from (select {listed} from {new} except all select {listed} from {old}))"
@@ -329,7 +331,7 @@ def _only_rows(
     ``condition``: name -> view (for ``models.renamed``; drop the views when done)."""
     views = {}
     for name in sorted(names):
-        if column in _columns(con, name if "." in name else f"main.{name}"):
+        if column in _columns(con, name):
             views[name] = prefix + name.replace(".", "_")
             con.execute(f"create or replace temp view {views[name]} as select * from {name} where {condition}")
     return views
@@ -415,7 +417,7 @@ def _sees_a_change(
             return True
         if table not in before:
             continue
-        every = _columns(con, f"main.{table}")
+        every = _columns(con, table)
         read = [c for c in every if columns is None or c in columns]
         now = f"(select * from {table} where {keyed})"
         if con.execute(f"select 1 from ({_differing(con, before[table], now, '1', read)}) limit 1").fetchone():
@@ -479,7 +481,7 @@ def _months(span: tuple[dt.date, dt.date]) -> int:
 
 
 def _has_month(con: duckdb.DuckDBPyConnection, name: str) -> bool:
-    return "month" in _columns(con, name if "." in name else f"main.{name}")
+    return "month" in _columns(con, name)
 
 
 def _changed_span(con: duckdb.DuckDBPyConnection, old: str, new: str | None, kept: int | None = None) -> Span:
@@ -560,7 +562,7 @@ def _reader_spans(
     a reader that does not read a column that changed need not be recomputed for it (a new month flips
     the previous month's "latest" flag, which most readers of the calendar never look at). ``known``:
     the months in which any column differs, when already known."""
-    every = _columns(con, name if "." in name else f"main.{name}")
+    every = _columns(con, name)
     by_columns: dict[tuple[str, ...], Span] = {}
     if known is not None:
         by_columns[tuple(every)] = known

@@ -47,6 +47,7 @@ next refresh. It declines (returns None, and the caller rebuilds from scratch) w
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import datetime as dt
 import json
@@ -285,21 +286,24 @@ def _one_transaction(
 ) -> Iterator[list[str]]:
     """A transaction that commits only if the block succeeds and then every data test passes, noting in
     ``build_info`` what was refreshed (the names it yields); anything else rolls it all back.
-    A refresh by month fills ``scope`` with the months it rewrote (``span``) and the tables it
-    recomputed whole (``whole``): a data test declared ``checked by month`` that reads none of those
-    is run over those months only."""
+    A refresh by month fills ``scope`` with the months in which each table it rewrote by month
+    changed (``reach``) and the tables it recomputed whole (``whole``): a data test declared ``checked
+    by month`` that reads none of the latter is run over the months in which what it reads changed."""
     refreshed = sorted(changed) + [m.name for m in affected if m.materialised]
     con.execute("begin transaction")
     try:
         yield refreshed
         wanted = models.checks_reading(set(changed) | {m.name for m in affected})
-        span, whole = (scope or {}).get("span"), (scope or {}).get("whole", set())
+        reach, whole = (scope or {}).get("reach", {}), (scope or {}).get("whole", set())
         known = {m.name for m in models.discover()}
         views: dict[str, str] = {}
-        by_month = []
+        by_month, spans = [], []
         for name, sql in wanted:
-            if span and models.checked_by_month(sql) and not models.reads(sql, known) & whole:
-                within = _only_months(con, models.reads(sql, known), "_checked_", *span)
+            read = models.reads(sql, known)
+            span = _months_spanned([reach[r] for r in read if r in reach])
+            if reach and span and models.checked_by_month(sql) and not read & whole:
+                spans.append(span)
+                within = _only_months(con, read, "_checked_", *span)
                 views |= within
                 sql = models.renamed(sql, within)
             by_month.append((name, sql))
@@ -310,7 +314,7 @@ def _one_transaction(
         narrowed = sum(a[1] != b[1] for a, b in zip(wanted, by_month, strict=True))
         progress(
             f"ran the {len(wanted)} of {len(models.checks())} data tests that read what changed"
-            + (f" ({narrowed} over {span[0]:%B %Y} to {span[1]:%B %Y} only)" if narrowed else "")
+            + (f" ({_over_months(spans)})" if narrowed else "")
             + ": all passed"
         )
         if refreshed:
@@ -322,6 +326,15 @@ def _one_transaction(
     except BaseException:
         con.execute("rollback")
         raise
+
+
+def _over_months(spans: list[tuple[dt.date, dt.date]]) -> str:
+    """How many data tests ran over which months: '5 over November 2026, 3 over October 2026 to November 2026'."""
+    counts = collections.Counter(spans)
+    return ", ".join(
+        f"{n} over {first:%B %Y}" + (f" to {last:%B %Y}" if last != first else "")
+        for (first, last), n in sorted(counts.items(), key=lambda item: (item[0][1], -_months(item[0])))
+    )
 
 
 def _only_rows(
@@ -709,7 +722,7 @@ def _refresh_by_month(
             else:
                 reach[model.name] = None  # a view is computed when read; whatever reads it may change anywhere
                 scope["whole"].add(model.name)
-        scope["span"] = _months_spanned([span for name, span in reach.items() if name not in scope["whole"]])
+        scope["reach"] = {name: span for name, span in reach.items() if name not in scope["whole"]}
     return refreshed
 
 

@@ -121,8 +121,8 @@ def test_a_data_test_checked_by_month_looks_at_the_months_a_refresh_rewrote_and_
     def with_one_more(sql: str):
         return lambda *a: [*real_checks(*a), ("flags_c001", sql)]
 
-    # a "rule" that C001's January rows break: a refresh that rewrote October and November (the calendar's
-    # "latest" moved) does not look at January again
+    # a "rule" that C001's January rows break: a refresh that rewrote November's KPI status (and October's
+    # scorecard: the calendar's "latest" moved) does not look at January again
     rows = "-- returns: C001's rows\n-- checked by month\nselect * from kpi_status where contract_id = 'C001'"
     january = rows + " and month = date '2026-01-01'"
     con = duckdb.connect(str(db), read_only=True)
@@ -130,7 +130,8 @@ def test_a_data_test_checked_by_month_looks_at_the_months_a_refresh_rewrote_and_
     con.close()
     monkeypatch.setattr(models, "checks", with_one_more(january))
     result, messages = _import(db, [_kpi_csv(50)])
-    assert result.ok and any("over October 2026 to November 2026 only" in m for m in messages), messages
+    ran = [m for m in messages if m.startswith("ran the ")]
+    assert result.ok and re.search(r"\b\d+ over November 2026\b", ran[0]), messages
     # the same rule broken by the month the refresh rewrote fails it, and it is rolled back
     before = fingerprint(db)
     monkeypatch.setattr(models, "checks", with_one_more(rows + " and month = date '2026-11-01'"))
@@ -372,9 +373,21 @@ def test_next_months_return_from_every_contract_recomputes_only_the_months_it_re
     assert "refreshed int_kpi_months for November 2026 to October 2027: " in said
     assert "refreshed kpi_status for November 2026 to November 2026: " in said
     assert re.search(r"refreshed contract_month for October 2026 to November 2026: [\d,]+ rows in 2 month", said)
-    # the data tests declared "checked by month" looked at the two months rewritten, the others at everything
+    # the data tests declared "checked by month" looked only at the months rewritten in what each reads:
+    # November alone when it reads only kpi_status, October too when it reads contract_month; the others
+    # at everything
     declared = sum(models.checked_by_month(sql) for _, sql in models.checks())
-    assert f"data tests that read what changed ({declared} over October 2026 to November 2026 only)" in said
+    ran = re.search(r"data tests that read what changed \(([^)]*)\): all passed", said)
+    assert ran, said
+    over = {span: int(n) for n, span in re.findall(r"(\d+) over ([A-Za-z0-9 ]+?)(?:,|$)", ran.group(1))}
+    assert sum(over.values()) == declared, over
+    only_kpi_status = [
+        name
+        for name, sql in models.checks()
+        if models.checked_by_month(sql) and models.reads(sql, {m.name for m in models.discover()}) == {"kpi_status"}
+    ]
+    assert len(only_kpi_status) >= 2 and over.get("November 2026", 0) >= len(only_kpi_status), over
+    assert set(over) <= {"October 2026", "November 2026", "October 2026 to November 2026"}, over
     assert _without_build_info(fingerprint(db)) == _without_build_info(fingerprint(_full_rebuild_beside(db, tmp_path)))
 
 

@@ -15,6 +15,8 @@ changes as (
         count(*) filter (where item_type = 'domain' and direction = 'declined') as domain_declines,
         count(*) filter (where item_type = 'kpi') as kpi_changes
     from month_changes
+    -- only each contract's latest month is shown: count that month's changes, not every month's
+    semi join latest using (contract_id, month)
     group by contract_id, month
 ),
 

@@ -83,7 +83,7 @@ class Model:
 
     @property
     def clustered_by(self) -> list[str]:
-        """The sort keys of a ``-- clustered by: a, b desc`` comment on line 2 (marts only)."""
+        """The sort keys of a ``-- clustered by: a, b desc`` comment in the header (tables only)."""
         keys = self._line_two(_CLUSTERED)
         return [k.strip() for k in keys.split(",")] if keys else []
 

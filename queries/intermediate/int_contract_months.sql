@@ -1,5 +1,6 @@
 -- grain: one row per contract and month it was active within the reporting period
 -- materialised: table
+-- clustered by: month, contract_id
 -- refreshed by month: looks back 0 months
 select
     c.contract_id,

@@ -1,5 +1,6 @@
 -- grain: one row per contract and active month, with unit cost, cost per outcome and the service-area comparison
 -- materialised: table
+-- clustered by: month, contract_id
 -- refreshed by month: looks back 11 months
 with monthly as (
     select

@@ -1,5 +1,6 @@
 -- grain: one row per contract, active month and scorecard measure (five domains plus the relationship gap)
 -- materialised: table
+-- clustered by: month, contract_id
 -- refreshed by month: looks back 0 months
 with outcomes as (
     select

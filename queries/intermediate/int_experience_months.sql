@@ -1,5 +1,6 @@
 -- grain: one row per contract and month with a survey return (all measures pooled)
 -- materialised: table
+-- clustered by: month, contract_id
 -- refreshed by month: looks back 0 months
 select
     contract_id,

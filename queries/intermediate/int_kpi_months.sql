@@ -1,5 +1,6 @@
 -- grain: one row per contract, KPI and active month (a month with no value is a missing return, never imputed)
 -- materialised: table
+-- clustered by: month, contract_id
 -- refreshed by month: looks back 11 months
 with spine as (
     select d.*, cm.month, cm.financial_year_start

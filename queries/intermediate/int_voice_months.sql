@@ -1,5 +1,6 @@
 -- grain: one row per contract and month with at least one comment
 -- materialised: table
+-- clustered by: month, contract_id
 -- A rated comment counts as negative when the person rated it 4 or 5, or rated it 3 (neutral)
 -- while its words are negative about a critical theme in the codebook (e.g. dignity, time).
 select

@@ -1,5 +1,6 @@
 -- grain: one row per submitted KPI value (a contract, KPI and month can have several: corrections and import revisions)
 -- materialised: table
+-- clustered by: month, contract_id
 -- refreshed by month: looks back 0 months
 with imported as (
     -- a newer revision of a contract-month's return replaces the older one; a KPI left out of the newest

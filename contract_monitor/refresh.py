@@ -300,7 +300,8 @@ def _one_transaction(
         by_month, spans = [], []
         for name, sql in wanted:
             read = models.reads(sql, known)
-            span = _months_spanned([reach[r] for r in read if r in reach])
+            reached = [reach[r] for r in read if r in reach]
+            span = None if None in reached else _months_spanned(reached)  # None in reach: any month
             if reach and span and models.checked_by_month(sql) and not read & whole:
                 spans.append(span)
                 within = _only_months(con, read, "_checked_", *span)

@@ -245,11 +245,19 @@ def _by_key(con: duckdb.DuckDBPyConnection, changed: dict[str, str | None], affe
 
 
 def _differing(
-    con: duckdb.DuckDBPyConnection, old: str, new: str | None, column: str, columns: list[str] | None = None
+    con: duckdb.DuckDBPyConnection,
+    old: str,
+    new: str | None,
+    column: str,
+    columns: list[str] | None = None,
+    kept: int | None = None,
 ) -> str:
     """SQL for ``column`` of every row added, removed or altered between ``old`` and ``new`` (tables or
     subqueries; None: empty): the rows of one side that the other does not have, compared in
-    ``columns`` (default: every column of table ``old``)."""
+    ``columns`` (default: every column of table ``old``). With ``kept``, ``new`` is a records-store table
+    that is ``old`` with rows appended after its first ``kept`` (``_changed_records``): those rows."""
+    if kept is not None:
+        return f"select {column} from {_new_rows(new, kept)}"
     if new is None:
         return f"select {column} from {old}"
     listed = ", ".join(f'"{c}"' for c in columns or _columns(con, old))
@@ -264,12 +272,7 @@ def _changed_keys(
 ) -> int:
     """Fill temp table ``_refresh_keys`` with the ``key`` of every row added, removed or altered in the
     changed records tables. Returns how many."""
-    parts = [
-        f"select {key} from {_new_rows(source, appended[name])}"
-        if name in appended
-        else _differing(con, name, source, key)
-        for name, source in changed.items()
-    ]
+    parts = [_differing(con, name, source, key, kept=appended.get(name)) for name, source in changed.items()]
     con.execute(
         f"create or replace temp table _refresh_keys as select distinct {key} from ({' union all '.join(parts)})"
     )
@@ -297,14 +300,15 @@ def _one_transaction(
         reach, whole = (scope or {}).get("reach", {}), (scope or {}).get("whole", set())
         known = {m.name for m in models.discover()}
         views: dict[str, str] = {}
-        by_month, spans = [], []
+        by_month, spans = [], []  # spans: for each test run over some months only, those months
         for name, sql in wanted:
             read = models.reads(sql, known)
             reached = [reach[r] for r in read if r in reach]
             span = None if None in reached else _months_spanned(reached)  # None in reach: any month
-            if reach and span and models.checked_by_month(sql) and not read & whole:
-                spans.append(span)
+            if span and models.checked_by_month(sql) and not read & whole:
                 within = _only_months(con, read, "_checked_", *span)
+                if within:
+                    spans.append(span)
                 views |= within
                 sql = models.renamed(sql, within)
             by_month.append((name, sql))
@@ -312,10 +316,9 @@ def _one_transaction(
         _drop_views(con, views)
         if failures:
             raise warehouse.BuildError(warehouse.check_failures_report(failures))
-        narrowed = sum(a[1] != b[1] for a, b in zip(wanted, by_month, strict=True))
         progress(
             f"ran the {len(wanted)} of {len(models.checks())} data tests that read what changed"
-            + (f" ({_over_months(spans)})" if narrowed else "")
+            + (f" ({_over_months(spans)})" if spans else "")
             + ": all passed"
         )
         if refreshed:
@@ -502,13 +505,12 @@ def _changed_span(con: duckdb.DuckDBPyConnection, old: str, new: str | None, kep
     """The first and last month of the rows that differ between ``old`` and ``new`` (None: empty);
     for a table without a ``month`` column, None (any month) when any row differs. With ``kept``, ``new``
     is ``old`` with rows appended after its first ``kept``: only those are looked at."""
-
-    def differing(column: str) -> str:
-        return f"select {column} from {_new_rows(new, kept)}" if kept is not None else _differing(con, old, new, column)
-
     if not _has_month(con, old):
-        return None if con.execute(f"select 1 from ({differing('1')}) limit 1").fetchone() else NO_MONTHS
-    first, last = con.execute(f"select min(month), max(month) from ({differing('month')})").fetchone()
+        changed = con.execute(f"select 1 from ({_differing(con, old, new, '1', kept=kept)}) limit 1").fetchone()
+        return None if changed else NO_MONTHS
+    first, last = con.execute(
+        f"select min(month), max(month) from ({_differing(con, old, new, 'month', kept=kept)})"
+    ).fetchone()
     return (first, last) if first is not None else NO_MONTHS
 
 

@@ -29,7 +29,8 @@ tables have a ``month`` column and their changed rows span at most ``MAX_MONTHS`
 transaction recomputes, for each affected table that declares ``-- refreshed by month: looks back N
 months``, only the months the change can reach: from the earliest changed month to the latest plus N
 (a rolling 12-month window reaches 11 months on). It deletes those months' rows and inserts them again,
-computed from its inputs restricted to those months and the N before them. A model without the
+computed from its inputs restricted to those months and the N before them (months the table has no rows
+in yet, next month's returns, are inserted straight from the query: nothing to delete or compare). A model without the
 declaration is recomputed whole; when a later model refreshed by month reads it, the months whose rows
 differ are what it passes on (the reporting calendar: a new month flips the previous one's "latest").
 
@@ -609,13 +610,20 @@ def _recompute_months(
     where = f"month between date '{first}' and date '{last}'"
     order = f" order by {', '.join(model.clustered_by)}" if model.clustered_by else ""
     sql = models.renamed(model.sql, names)
+    had = _months_in(con, f"(select month from {model.name} where {where})")
+    if not had:
+        # Months the table has no rows in yet (next month's returns): nothing to delete or compare, so
+        # the rows go straight in, each written once instead of staged in a temp table and copied.
+        (rows,) = con.execute(f"insert into {model.name} by name select * from ({sql}) where {where}{order}").fetchone()
+        _drop_views(con, names)
+        months = sorted(_months_in(con, f"(select month from {model.name} where {where})")) if rows else []
+        return rows, _span_of(months), dict.fromkeys(readers, _span_of(months))
     con.execute(f"create or replace temp table _months_new as select * from ({sql}) where {where}{order}")
     _drop_views(con, names)
     # Which months to rewrite and to pass on to each reader. A month with rows on one side only (a new
     # month, say) has changed for every reader. Only the months with rows on both sides are compared,
     # in the columns each reader reads: a table stored by contract cannot skip to a month, so comparing
     # every column of every month (what gets rewritten anyway) would read the whole table.
-    had = _months_in(con, f"(select month from {model.name} where {where})")
     has = _months_in(con, "_months_new")
     months = sorted(had | has)
     alone = sorted(had ^ has)

@@ -1,4 +1,5 @@
--- grain: one row per comment: its approval state and the text a board would see
+-- grain: one row per comment: the comment, its tags, its approval state and the text a board would see
+-- (feedback reads it whole: the comments are joined to their tags once, not once here and again there)
 -- The newest decision wins: approved, rejected, or edited (an edit needs approving again).
 -- With no decision recorded, the approved_for_board flag that came with the comment stands.
 with latest as (
@@ -17,7 +18,12 @@ decisions as (
 )
 
 select
-    f.feedback_id,
+    f.*,
+    t.sentiment,
+    t.sentiment_score,
+    t.themes,
+    t.critical_themes,
+    t.redacted_text,
     case
         when l.decision = 'approved' then 'approved'
         when l.decision = 'rejected' then 'rejected'

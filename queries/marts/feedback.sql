@@ -14,25 +14,23 @@ select
     f.rating,
     f.rating_sentiment,
     f.consent_to_share,
-    a.approval_state = 'approved' as approved_for_board,
-    f.consent_to_share and a.approval_state = 'approved' as shareable_with_board,
+    f.approval_state = 'approved' as approved_for_board,
+    f.consent_to_share and f.approval_state = 'approved' as shareable_with_board,
     f.source_file,
     f.source_row,
-    t.sentiment,
-    t.sentiment_score,
-    t.themes,
-    t.critical_themes,
-    t.redacted_text,
-    a.display_text,
-    a.display_text_edited,
-    t.redacted_text <> f.text as text_was_redacted,
-    a.approval_state,
-    a.approval_source,
-    a.last_decided_by,
-    a.last_decided_at,
-    a.last_reason,
-    a.decisions
-from stg_narrative_feedback as f
+    f.sentiment,
+    f.sentiment_score,
+    f.themes,
+    f.critical_themes,
+    f.redacted_text,
+    f.display_text,
+    f.display_text_edited,
+    f.redacted_text <> f.text as text_was_redacted,
+    f.approval_state,
+    f.approval_source,
+    f.last_decided_by,
+    f.last_decided_at,
+    f.last_reason,
+    f.decisions
+from int_comment_approvals as f
 inner join stg_contracts as c using (contract_id)
-inner join int_comment_tags as t using (feedback_id)
-inner join int_comment_approvals as a using (feedback_id)

@@ -29,10 +29,11 @@ tables have a ``month`` column and their changed rows span at most ``MAX_MONTHS`
 transaction recomputes, for each affected table that declares ``-- refreshed by month: looks back N
 months``, only the months the change can reach: from the earliest changed month to the latest plus N
 (a rolling 12-month window reaches 11 months on). It deletes those months' rows and inserts them again,
-computed from its inputs restricted to those months and the N before them (months the table has no rows
-in yet, next month's returns, are inserted straight from the query: nothing to delete or compare). A model without the
-declaration is recomputed whole; when a later model refreshed by month reads it, the months whose rows
-differ are what it passes on (the reporting calendar: a new month flips the previous one's "latest").
+computed from its inputs restricted to those months and the N before them (months the table has no
+rows in yet, next month's returns, are inserted straight from the query: nothing to delete or
+compare). A model without the declaration is recomputed whole; when a later model refreshed by month
+reads it, the months whose rows differ are what it passes on (the reporting calendar: a new month
+flips the previous one's "latest").
 
 Readers see the old tables until step 3 commits, and everything or nothing after it: a failing data
 test or a killed process rolls the swap back, and leftover ``__refresh`` tables are dropped by the

@@ -10,8 +10,9 @@ A mart that pages read by a key (one contract's rows) declares ``-- clustered by
 month`` on line 2: it is stored in that order, so DuckDB's zone maps (the min and max of each
 column per row group) let a lookup read only the row groups that can hold the key instead of
 scanning the whole table. A staging or intermediate model declared ``materialised: table`` may declare
-it too (at 50,000 contracts, storing the KPI tables by month made a refresh by month 0.4 s faster and
-the build 30 s slower, so none does).
+it too: those refreshed by month declare ``-- clustered by: month, contract_id``, so a refresh of one
+month reads that month's row groups (at 50,000 contracts the import took 14.1 instead of 16.2 s, and
+the build about 3 s longer).
 A table whose every row depends only on the input rows with the same key (a row per comment) may
 declare ``-- refreshed by key: feedback_id`` in its header comments: an in-place refresh
 (``refresh.py``) then recomputes only the changed keys' rows.

@@ -617,8 +617,8 @@ def _recompute_months(
         # the rows go straight in, each written once instead of staged in a temp table and copied.
         (rows,) = con.execute(f"insert into {model.name} by name select * from ({sql}) where {where}{order}").fetchone()
         _drop_views(con, names)
-        months = sorted(_months_in(con, f"(select month from {model.name} where {where})")) if rows else []
-        return rows, _span_of(months), dict.fromkeys(readers, _span_of(months))
+        inserted = _span_of(sorted(_months_in(con, f"(select month from {model.name} where {where})")) if rows else [])
+        return rows, inserted, dict.fromkeys(readers, inserted)
     con.execute(f"create or replace temp table _months_new as select * from ({sql}) where {where}{order}")
     _drop_views(con, names)
     # Which months to rewrite and to pass on to each reader. A month with rows on one side only (a new

@@ -16,7 +16,7 @@ writing and:
    notes what it refreshed in ``build_info``.
 
 A change that only touches some keys is cheaper still. When the affected tables declare
-``-- refreshed by key: <column>`` (``feedback``, ``board_comments``, ``what_went_well``: a row per comment)
+``-- refreshed by key: <column>`` (``feedback``, ``board_comments``: a row per comment)
 and every changed records table has that column (an approval decision has its ``feedback_id``), one
 transaction deletes and recomputes just those keys' rows (each input with the key column read through
 a view of those keys' rows), recomputes the other affected tables whole unless the columns they read

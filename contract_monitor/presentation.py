@@ -175,7 +175,7 @@ def sort_portfolio(overview: pd.DataFrame, sort: str, legend: pd.DataFrame) -> p
 def changes_table(changes: pd.DataFrame) -> pd.DataFrame:
     """The month's changes as sentences: declines first, then improvements."""
     if changes.empty:
-        return pd.DataFrame(columns=["Contract", "What changed", "Direction"])
+        return pd.DataFrame(columns=["Contract", "What changed", "Direction", "Kind", "Provider's note"])
     order = {"declined": 0, "no rating now": 1, "rated again": 2, "improved": 3}
     frame = changes.assign(_o=changes["direction"].map(order).fillna(9))
     frame = frame.sort_values(["_o", "item_type", "contract_id", "item_name"])
@@ -185,6 +185,7 @@ def changes_table(changes: pd.DataFrame) -> pd.DataFrame:
             "What changed": frame["summary"].tolist(),
             "Direction": frame["direction"].str.capitalize().tolist(),
             "Kind": frame["item_type"].map({"domain": "Scorecard domain", "kpi": "KPI"}).tolist(),
+            "Provider's note": frame["note"].fillna("").tolist(),
         }
     )
 
@@ -192,8 +193,33 @@ def changes_table(changes: pd.DataFrame) -> pd.DataFrame:
 # --------------------------------------------------------------------------- contract page tables
 
 
-def kpi_table(rows: pd.DataFrame, legend: pd.DataFrame) -> pd.DataFrame:
-    """One KPI month by month: what the chart shows, in words; a missing month says "No return"."""
+def corrected(corrections, original_value) -> str:
+    """A KPI-month's corrections in words ('' when the value was sent once)."""
+    if corrections is None or pd.isna(corrections) or int(corrections) == 0:
+        return ""
+    times = "once" if int(corrections) == 1 else f"{int(corrections)} times"
+    return f"Corrected {times}; first reported {number(original_value, 1)}"
+
+
+def kpi_month_notes(rows: pd.DataFrame, month, with_notes: bool = True) -> list[str]:
+    """Markdown lines under a KPI's chart for ``month``: the provider's note sent with its value (not
+    for a board: free text from the return, like the relationship pulse's comments) and whether the
+    value was corrected after it was first sent."""
+    this = rows[pd.to_datetime(rows["month"]) == pd.Timestamp(month)]
+    if this.empty:
+        return []
+    row = this.iloc[0]
+    lines = []
+    if with_notes and isinstance(row["note"], str) and row["note"].strip():
+        lines.append(f"Provider's note for {month_label(month)}: “{escape_markdown(row['note'].strip())}”")
+    if change := corrected(row["corrections"], row["original_value"]):
+        lines.append(f"{change}; {number(row['value'], 1)} is the value in use.")
+    return lines
+
+
+def kpi_table(rows: pd.DataFrame, legend: pd.DataFrame, with_notes: bool = True) -> pd.DataFrame:
+    """One KPI month by month: what the chart shows, in words; a missing month says "No return".
+    ``with_notes``: include the provider's note sent with each value (contract managers and providers)."""
     rows = rows.sort_values("month")
     returned = rows["is_return"].astype(bool)
     table = pd.DataFrame(
@@ -214,6 +240,9 @@ def kpi_table(rows: pd.DataFrame, legend: pd.DataFrame) -> pd.DataFrame:
         ]
         table["Cumulative target"] = [number(v, 0) for v in rows["cumulative_target"]]
     table["How it was rated"] = rows["rule_applied"].fillna("").tolist()
+    table["Corrections"] = [corrected(n, v) for n, v in zip(rows["corrections"], rows["original_value"], strict=True)]
+    if with_notes:
+        table["Provider's note"] = rows["note"].fillna("").tolist()
     return table
 
 

@@ -146,10 +146,12 @@ with numbers:
                 st.caption(f"Serves national outcome: {first['national_outcome'] or 'not linked'}")
                 widgets.chart(
                     charts.kpi_chart(rows, legend),
-                    presentation.kpi_table(rows, legend),
+                    presentation.kpi_table(rows, legend, with_notes=not board),
                     f"{contract_id}_{code}",
                     key=f"kpi_{code}",
                 )
+                for line in presentation.kpi_month_notes(rows, selected, with_notes=not board):
+                    st.caption(line)
                 if first["measurement"] == "cumulative":
                     st.plotly_chart(charts.cumulative_chart(rows), key=f"kpi_{code}_cumulative")
                 story_widgets.kpi_stories(evidence[evidence["kpi_code"] == code], board)

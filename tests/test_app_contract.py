@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
 from conftest import open_page
 from streamlit.testing.v1 import AppTest
 
-from contract_monitor import settings
+from contract_monitor import presentation, settings
 
 APP = str(settings.PROJECT_ROOT / "streamlit_app.py")
 PAGE = "dashboards/contract.py"
@@ -79,6 +80,35 @@ def test_stories_beside_the_numbers_mark_those_approved_for_the_board(on_sample_
         " where contract_id = 'C002' and month = '2026-10-01' order by received_date desc, feedback_id limit 8)"
     ).fetchone()[0]
     assert len(marked) == first_eight
+
+
+def test_a_kpi_shows_the_providers_note_and_correction_and_a_board_sees_only_the_correction(on_sample_db, sample):
+    contract, code, month, value, original, note = sample.execute(
+        "select contract_id, kpi_code, strftime(month, '%Y-%m'), value, original_value, note from kpi_status"
+        " where note <> '' and corrections = 1 order by month desc, contract_id, kpi_code limit 1"
+    ).fetchone()
+    label = pd.Timestamp(f"{month}-01").strftime("%B %Y")
+    said = f"Provider's note for {label}: “{presentation.escape_markdown(note)}”"
+    correction = f"Corrected once; first reported {original:,.1f}; {value:,.1f} is the value in use."
+
+    at = _contract(contract=contract, month=month, domain="outcomes")
+    assert not at.exception
+    captions = [c.value for c in at.caption]
+    assert said in captions and correction in captions
+    # the table equivalent says the same, month by month
+    [table] = [
+        t.value
+        for t in at.dataframe
+        if "Provider's note" in t.value.columns and note in set(t.value["Provider's note"])
+    ]
+    this = table[table["Month"] == label].iloc[0]
+    assert (this["Provider's note"], this["Corrections"]) == (note, f"Corrected once; first reported {original:,.1f}")
+
+    board = _contract(contract=contract, month=month, domain="outcomes", view="board")
+    assert not board.exception
+    captions = [c.value for c in board.caption]
+    assert correction in captions and said not in captions
+    assert not [t for t in board.dataframe if "Provider's note" in t.value.columns]
 
 
 def test_bad_links_are_explained_and_the_page_still_works(on_sample_db):

@@ -83,6 +83,12 @@ def test_portfolio_has_alerts_filters_sort_downloads_and_the_changes_digest(on_s
     assert len(digest) == expected > 0
     directions = list(digest["Direction"])
     assert "Declined" in directions and directions[0] == "Declined"  # declines first
+    # a KPI's change carries the note the provider sent with the value (the sample has one this month)
+    notes = sample.execute(
+        "select mc.note from month_changes as mc join portfolio_overview as p"
+        " on p.contract_id = mc.contract_id and p.as_of_month = mc.month where mc.note is not null order by 1"
+    ).fetchall()
+    assert sorted(n for n in digest["Provider's note"] if n) == [n for (n,) in notes] != []
 
 
 def test_a_filter_changes_the_rows_shown(on_sample_db, sample):

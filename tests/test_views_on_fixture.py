@@ -289,6 +289,22 @@ def test_month_changes_lists_what_moved_and_which_way(fx):
     ]
 
 
+def test_month_changes_carries_the_note_sent_with_the_kpi_value(fx):
+    notes = fx.execute(
+        "select item_code, note from month_changes where contract_id='C1' and month=? order by item_type, item_code",
+        [APR],
+    ).fetchall()
+    # the domains have no note; K1's April value came with one, K2's without (a blank cell is no note)
+    assert notes == [
+        ("cost", None),
+        ("experience", None),
+        ("outcomes", None),
+        ("voice", None),
+        ("K1", "Two staff off sick; visits rearranged"),
+        ("K2", None),
+    ]
+
+
 def test_int_contract_measures_lists_each_measure_a_contract_ever_reported_once(fx):
     rows = fx.execute("select contract_id, measure from int_contract_measures order by all").fetchall()
     assert rows == [

@@ -8,12 +8,14 @@ with domain_ratings as (
         'domain' as item_type,
         scope as item_code,
         upper(scope[1]) || replace(scope[2:], '_', ' ') as item_name,
-        rating
+        rating,
+        cast(null as varchar) as note
     from int_domain_ratings
 ),
 
 kpi_ratings as (
-    select contract_id, month, 'kpi' as item_type, kpi_code as item_code, kpi_name as item_name, rating
+    -- the note the provider sent with the month's value says why it moved, where it says anything
+    select contract_id, month, 'kpi' as item_type, kpi_code as item_code, kpi_name as item_name, rating, note
     from int_kpi_rated
 ),
 
@@ -32,6 +34,7 @@ compared as (
         now.item_name,
         before.rating as previous_rating,
         now.rating,
+        now.note,
         sb.points as previous_points,
         sn.points as points
     from ratings as now
@@ -60,6 +63,7 @@ select
         when c.points > c.previous_points then 'improved'
         else 'declined'
     end as direction,
-    c.item_name || ': ' || c.previous_rating || ' → ' || c.rating as summary
+    c.item_name || ': ' || c.previous_rating || ' → ' || c.rating as summary,
+    c.note
 from compared as c
 inner join stg_contracts as t using (contract_id)

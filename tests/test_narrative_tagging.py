@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import csv
+import random
 import re
 from pathlib import Path
 
 import pytest
 from conftest import one, require_shared_file
 
-from contract_monitor import cli
-from contract_monitor.narrative import enrich, evaluate, sentiment, themes
+from contract_monitor import cli, sample
+from contract_monitor.narrative import enrich, evaluate, sentiment, themes, train_sentiment
 from contract_monitor.narrative.text import tokens
+from contract_monitor.schema import SERVICE_AREAS
 
 
 def label(text: str) -> str:
@@ -272,3 +274,34 @@ def test_evaluation_on_the_real_fft_held_out_split():
     assert result["sentiment_macro_f1"] >= 0.68
     assert result["sentiment_macro_f1"] > result["sentiment_baseline_macro_f1"] + 0.3
     assert result["theme_micro"].f1 >= 0.60
+
+
+def _staff_comments(mood: str, n: int = 600, seed: int = 20261126) -> list[str]:
+    """Staff comments as the sample generator writes them (openers, one or two lines, typos), in one mood."""
+    rng = random.Random(seed)
+    writer = sample.CommentWriter(random.Random(seed + 1))
+    areas = list(SERVICE_AREAS)
+    return [
+        writer.comment(rng.choice(areas), "staff", rng.choice(("pos", "neg", "neu")), [], [], mood) for _ in range(n)
+    ]
+
+
+def test_staff_comments_about_burnout_and_short_staffing_are_negative():
+    # FFT comments are patients' words; staff wellbeing comes from train_sentiment's workforce sentences.
+    # The generator's staff comments are not in training (they carry no rating): a test set.
+    assert label("Sickness is high because everyone is burnt out.") == "negative"
+    labels, _ = sentiment.classify(_staff_comments("neg"))
+    assert labels.count("negative") / len(labels) >= 0.98  # measured 0.992 (0.960 before the workforce sentences)
+    labels, _ = sentiment.classify(_staff_comments("pos"))
+    # measured 0.630 (0.528 before): a positive line about a problem now solved ("finally", "for the first
+    # time in ages", "when we were short") still reads negative; see docs/narrative_evaluation.md
+    assert labels.count("positive") / len(labels) >= 0.58
+
+
+def test_no_workforce_training_sentence_copies_a_sample_generator_staff_line():
+    taught = [text.lower() for text, _ in train_sentiment.workforce_sentences()]
+    for mood in ("pos", "neg"):
+        for line in sample.STAFF_LINES[mood]:
+            for fragment in re.split(r"\{[a-z_]+\}", line.lower()):
+                if len(fragment.strip()) >= 15:
+                    assert not any(fragment.strip() in t for t in taught), line

@@ -7,7 +7,13 @@ Training data, all fixed by hashes so the run is reproducible:
   bucket (``fft.is_held_out``); labels 1-2 positive, 3 neutral, 4-5 negative;
 - the synthetic sample comments (``sample_data/narrative_feedback.csv``) with a rating, outside
   the held-out bucket of their feedback_id, so the model knows the product's own vocabulary
-  (visits, carers, keyworkers); their weight is a hyper-parameter.
+  (visits, carers, keyworkers); their weight is a hyper-parameter;
+- ``workforce_sentences.csv``: hand-written, labelled sentences in the voice of front-line staff
+  (burnout, sickness, cover, supervision, morale). FFT comments are patients' words about services;
+  without these the model read "everyone is burnt out" as positive and "morale is the best it has
+  been" as negative. They carry the sample comments' weight. They are written apart from the sample
+  generator's staff lines (a test checks none is copied), so the generator's staff comments remain a
+  test set the model never trained on (tests/test_narrative_tagging.py).
 
 Hyper-parameters (C, class weighting, sample weight) are chosen by 5-fold cross-validation on
 the FFT TRAINING rows only (macro-F1); the held-out bucket is never read here.
@@ -42,6 +48,14 @@ def sample_comments(path: Path) -> list[tuple[str, str]]:
             for row in csv.DictReader(handle)
             if row["rating"] in RATING_SENTIMENT and not fft.is_held_out(row["feedback_id"])
         ]
+
+
+WORKFORCE_PATH = Path(__file__).with_name("workforce_sentences.csv")
+
+
+def workforce_sentences(path: Path = WORKFORCE_PATH) -> list[tuple[str, str]]:
+    with path.open(newline="", encoding="utf-8") as handle:
+        return [(row["text"], row["sentiment"]) for row in csv.DictReader(handle)]
 
 
 def vectoriser(docs: list[list[str]]):
@@ -87,12 +101,15 @@ def main(argv: list[str] | None = None) -> int:
 
     rows, _topics = fft.read(args.fft)
     train = [r for r in rows if r.sentiment and not fft.is_held_out(r.comment_id)]
-    extra = sample_comments(args.sample)
+    extra = sample_comments(args.sample) + workforce_sentences()
     fft_docs = [features(r.text) for r in train]
     fft_labels = np.array([r.sentiment for r in train])
     extra_docs = [features(t) for t, _ in extra]
     extra_labels = np.array([s for _, s in extra])
-    print(f"training rows: {len(train)} FFT (held-out bucket excluded) + {len(extra)} sample comments")
+    print(
+        f"training rows: {len(train)} FFT (held-out bucket excluded) + {len(extra)} sample comments"
+        " and workforce sentences"
+    )
 
     rng = np.random.default_rng(SEED)
     folds = rng.permutation(len(train)) % 5
@@ -130,11 +147,12 @@ def main(argv: list[str] | None = None) -> int:
         "(contract_monitor/narrative/train_sentiment.py).",
         "training": {
             "fft_rows": len(train),
-            "sample_rows": len(extra) if sw else 0,
+            "sample_rows": len(extra) if sw else 0,  # sample comments and workforce sentences
             "split": "SHA-256(Comment ID / feedback_id)[:8] mod 5; bucket 0 held out, never used",
             "chosen": {"C": c, "class_weight": cw, "sample_weight": sw, "cv_macro_f1": round(best, 4)},
             "seed": SEED,
-            "licence": "derived from NHS FFT comments (pxtextmining, MIT licence) and synthetic sample data",
+            "licence": "derived from NHS FFT comments (pxtextmining, MIT licence), synthetic sample data"
+            " and the project's workforce sentences",
         },
         "vocabulary": [vocab[j] for j in keep],
         "idf": [round(float(idf[j]), 5) for j in keep],

@@ -11,7 +11,7 @@ PORT ?= 8501
 SCALES ?= S,M,L
 
 help:
-	@echo "make run     set up .venv, build the sample database if absent, start the app"
+	@echo "make run     set up .venv, build the sample database if absent (or made by another version), start the app"
 	@echo "make test    lint and run every test"
 	@echo "make build   rebuild the database from sample_data/ (atomic)"
 	@echo "make sample  regenerate the synthetic CSVs in sample_data/ (seeded)"
@@ -26,10 +26,9 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $@
 
-$(DB): | $(VENV)/.installed
-	$(BIN)/contract-monitor build --db $(DB)
-
-run: $(VENV)/.installed $(DB)
+# builds the database when it is absent, or rebuilds it when this version's SQL or tagger did not build it
+run: $(VENV)/.installed
+	$(BIN)/contract-monitor build --db $(DB) --if-outdated
 	CONTRACT_MONITOR_DB=$(DB) $(BIN)/streamlit run streamlit_app.py \
 		--server.address 127.0.0.1 --server.port $(PORT) --browser.gatherUsageStats false
 

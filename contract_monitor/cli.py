@@ -19,8 +19,17 @@ def cmd_build(args: argparse.Namespace) -> int:
     from .narrative import themes
 
     started = time.perf_counter()
+    db = Path(args.db) if args.db else settings.db_path()
+    data = Path(args.data) if args.data else settings.SAMPLE_DATA_DIR
+    if args.if_outdated and db.is_file():
+        reason = warehouse.outdated(db)
+        if reason is None:
+            _say(f"{db} is up to date with this version; not rebuilt")
+            return 0
+        data = Path(args.data) if args.data else warehouse.built_from(db)
+        _say(f"rebuilding {db} from {data}: {reason}")
     try:
-        warehouse.build(Path(args.data), Path(args.db) if args.db else None, progress=_say)
+        warehouse.build(data, db, progress=_say)
     except (loader.LoadError, models.ModelError, warehouse.BuildError, themes.CodebookError) as exc:
         print(f"Build failed; the previous database is unchanged.\n{exc}", file=sys.stderr)
         return 1
@@ -137,11 +146,17 @@ def main(argv: list[str] | None = None) -> int:
 
     build = commands.add_parser("build", help="load CSVs and (re)create every view, atomically")
     build.add_argument(
-        "--data", default=str(settings.SAMPLE_DATA_DIR), help="folder of CSV files (default: sample_data)"
+        "--data",
+        help="folder of CSV files (default: sample_data; with --if-outdated, the folder it was built from)",
     )
     build.add_argument(
         "--db",
         help=f"DuckDB file (default: $CONTRACT_MONITOR_DB or {settings.DEFAULT_DB.relative_to(settings.PROJECT_ROOT)})",
+    )
+    build.add_argument(
+        "--if-outdated",
+        action="store_true",
+        help="build only when there is no database or this version's SQL, tagger or app did not build it",
     )
     build.set_defaults(func=cmd_build)
 

@@ -58,6 +58,21 @@ def database_exists() -> bool:
     return settings.db_path().is_file()
 
 
+@st.cache_resource(max_entries=2, show_spinner=False)
+def _outdated(state: tuple[str, float]) -> str | None:
+    try:
+        built = _query("select models_fingerprint from build_info")
+    except duckdb.Error:
+        return warehouse.outdated_reason(None)
+    return warehouse.outdated_reason(None if built.empty else built.iloc[0, 0])
+
+
+def outdated() -> str | None:
+    """Why this version of the app cannot show the warehouse (``warehouse.outdated_reason``), or None.
+    Worked out once per warehouse file (its modification time), not on every rerun."""
+    return _outdated(_db_state())
+
+
 def _query(sql: str, params: list | None = None, via_arrow: bool = False) -> pd.DataFrame:
     with access.reading():  # an in-place refresh waits for this query, and this query for it
         path, mtime = _db_state()

@@ -56,6 +56,30 @@ def models_fingerprint() -> str:
     return digest.hexdigest()
 
 
+def outdated_reason(built_with: str | None) -> str | None:
+    """Why a warehouse whose ``build_info.models_fingerprint`` is ``built_with`` (None: it has none)
+    cannot be shown by this version of the app, or None when it can. Its marts were made by other SQL,
+    so a page could ask for a column they lack; or by another tagger (model, codebook, names list)."""
+    if built_with == models_fingerprint():
+        return None
+    return (
+        "it was built by a different version of Contract Monitor's SQL models, its comment tagger (the model,"
+        " the codebook or the list of names) or the app"
+    )
+
+
+def outdated(db_path: Path) -> str | None:
+    """``outdated_reason`` for the warehouse at ``db_path`` (which must exist)."""
+    con = duckdb.connect(str(db_path), read_only=True)
+    try:
+        row = con.execute("select models_fingerprint from build_info").fetchone()
+    except duckdb.Error:  # built before build_info, or not a warehouse
+        row = None
+    finally:
+        con.close()
+    return outdated_reason(row[0] if row else None)
+
+
 def _attach_previous(con: duckdb.DuckDBPyConnection, db_path: Path) -> bool:
     """Attach the warehouse being replaced as ``previous`` (read only), so enrichment steps can reuse
     what they derived last time. Anything wrong with it just means nothing is reused."""

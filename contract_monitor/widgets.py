@@ -11,7 +11,7 @@ import plotly.graph_objects as go
 import streamlit as st
 from pandas.io.formats.style import Styler
 
-from . import presentation
+from . import data_access, presentation
 
 
 def table(frame, name: str, key: str, download: Callable[[], pd.DataFrame] | None = None, **dataframe_kwargs):
@@ -65,3 +65,17 @@ def no_database() -> None:
         "then reload this page."
     )
     st.stop()
+
+
+def require_database() -> None:
+    """Stop the page, saying what to do, when there is no warehouse or this version cannot show it."""
+    if not data_access.database_exists():
+        no_database()
+    if reason := data_access.outdated():
+        st.warning(
+            f"This database cannot be shown yet: {reason}. Rebuild it with `make run` (which rebuilds first) or"
+            " `contract-monitor build --if-outdated`, then reload this page. Nothing is lost: the rebuild reads"
+            " the same data folder and records store.",
+            icon=":material/sync_problem:",
+        )
+        st.stop()

@@ -10,9 +10,9 @@ import streamlit as st
 
 from contract_monitor import charts, data_access, deeplinks, presentation, story_widgets, widgets
 
-if not data_access.database_exists():
+if not data_access.database_exists() or data_access.outdated():
     st.title("Contract")
-    widgets.no_database()
+    widgets.require_database()
 
 overview = data_access.portfolio_overview()
 if overview.empty:

@@ -6,7 +6,7 @@ import zipfile
 import pandas as pd
 import streamlit as st
 
-from contract_monitor import data_access, settings
+from contract_monitor import data_access, settings, widgets
 from contract_monitor.returns import importer, templates
 
 st.title("Data import")
@@ -95,9 +95,7 @@ elif check_only or do_import:
         st.success("Checked: the files can be imported." if check_only else "Import finished.")
         st.code(result.report(), language=None)
 
-if not data_access.database_exists():
-    st.info("There is no database yet. Run `make run` (or `contract-monitor build`) to build it from sample_data/.")
-    st.stop()
+widgets.require_database()
 
 st.header("Returns this month", divider="gray")
 status_table = data_access.returns_status()

@@ -8,8 +8,7 @@ CONTRACT_PAGE = "dashboards/contract.py"
 
 st.title("Portfolio")
 
-if not data_access.database_exists():
-    widgets.no_database()
+widgets.require_database()
 
 overview = data_access.portfolio_overview()
 if overview.empty:

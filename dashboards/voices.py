@@ -9,8 +9,7 @@ from contract_monitor import charts, data_access, deeplinks, presentation, widge
 
 st.title("Voices")
 
-if not data_access.database_exists():
-    widgets.no_database()
+widgets.require_database()
 
 options = data_access.voices_options()
 total_comments = int(options["months"]["comments"].sum())

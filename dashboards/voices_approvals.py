@@ -12,8 +12,7 @@ from contract_monitor import data_access, deeplinks, presentation, stories, widg
 
 st.title("Approve comments")
 
-if not data_access.database_exists():
-    widgets.no_database()
+widgets.require_database()
 
 if not sum(data_access.approval_counts().values()):
     st.info("No comments are loaded yet. Add people's comments to narrative_feedback.csv and rebuild.")

@@ -109,6 +109,8 @@ def you_said_we_did(
         st.metric(
             "Negative themes responded to (last 12 months)",
             f"{done} of {total} ({presentation.percent(done / total)})",
+            help="Themes of negative comments from people who use the service, families and carers, the community"
+            " and staff. The provider's updates and the commissioner's notes are not counted.",
         )
         with st.expander("Which themes, and whether anyone responded"):
             widgets.table(stories.response_table(loop), f"{contract_id}_response_loop", key="response_loop")

@@ -118,3 +118,16 @@ def test_contract_improves_after_its_review(sample):
         )
         >= 1
     )
+
+
+def test_you_said_we_did_counts_what_people_said_not_the_two_parties_notes(sample):
+    window = "sentiment = 'negative' and month > (select max(month) from int_reporting_months) - interval 12 month"
+    # the sample's provider updates and commissioner notes have negative, themed comments in the window ...
+    assert one(sample, f"select count(*) from comment_themes where {window} and source in ('provider', 'commissioner')")
+    # ... and response_loop counts only the others: people who use the service, families, community, staff
+    people = sample.execute(
+        f"select contract_id, theme, count(*) from comment_themes where {window}"
+        " and source in ('service user', 'family/carer', 'community', 'staff') group by all order by all"
+    ).fetchall()
+    loop = sample.execute("select contract_id, theme, negative_comments from response_loop order by all").fetchall()
+    assert loop == people != []

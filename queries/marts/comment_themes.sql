@@ -10,6 +10,9 @@ select
     f.contract_id,
     f.month,
     f.source,
+    -- what people said (those who use the service, families and carers, the community, staff), not the
+    -- provider's updates or the commissioner's notes: only these wait for a response (response_loop)
+    f.source not in ('provider', 'commissioner') as is_peoples_voice,
     t.theme,
     b.label as theme_label,
     b.critical as critical_theme,

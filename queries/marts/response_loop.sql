@@ -1,6 +1,7 @@
 -- grain: one row per contract and theme with negative comments in the last 12 months: did anyone respond?
 -- A theme counts as responded to when an action names it, or names one of its negative comments,
--- on or after the first of those negative comments.
+-- on or after the first of those negative comments. Only what people said counts
+-- (comment_themes.is_peoples_voice): the provider's updates and the commissioner's notes do not.
 with window_months as (
     select max(month) as latest from int_reporting_months
 ),
@@ -9,7 +10,9 @@ negatives as (
     select ct.contract_id, ct.theme, ct.theme_label, ct.critical_theme, ct.feedback_id, ct.month
     from comment_themes as ct
     cross join window_months as w
-    where ct.sentiment = 'negative' and ct.month > w.latest - interval 12 month
+    where ct.sentiment = 'negative'
+        and ct.month > w.latest - interval 12 month
+        and ct.is_peoples_voice
 ),
 
 by_theme as (

@@ -8,6 +8,7 @@ with negatives_before as (
         on ct.contract_id = a.contract_id
         and ct.theme = a.theme
         and ct.sentiment = 'negative'
+        and ct.is_peoples_voice
         and ct.month <= a.changed_month
     group by a.action_id
 )

@@ -20,16 +20,16 @@ def cmd_build(args: argparse.Namespace) -> int:
 
     started = time.perf_counter()
     db = Path(args.db) if args.db else settings.db_path()
-    data = Path(args.data) if args.data else settings.SAMPLE_DATA_DIR
+    data = Path(args.data) if args.data else None
     if args.if_outdated and db.is_file():
         reason = warehouse.outdated(db)
         if reason is None:
             _say(f"{db} is up to date with this version; not rebuilt")
             return 0
-        data = Path(args.data) if args.data else warehouse.built_from(db)
+        data = data or warehouse.built_from(db)
         _say(f"rebuilding {db} from {data}: {reason}")
     try:
-        warehouse.build(data, db, progress=_say)
+        warehouse.build(data or settings.SAMPLE_DATA_DIR, db, progress=_say)
     except (loader.LoadError, models.ModelError, warehouse.BuildError, themes.CodebookError) as exc:
         print(f"Build failed; the previous database is unchanged.\n{exc}", file=sys.stderr)
         return 1

@@ -181,7 +181,7 @@ def _why_not(con: duckdb.DuckDBPyConnection, data_dir: Path) -> str | None:
         return "it was built by an earlier version"
     if row is None or row[0] != warehouse.data_signature(data_dir):
         return f"the CSV files in {data_dir} changed since it was built"
-    if row[1] != warehouse.models_fingerprint():
+    if warehouse.outdated_reason(row[1]) is not None:
         return "the SQL models, the tagger or the app changed since it was built"
     return None
 

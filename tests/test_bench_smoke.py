@@ -65,7 +65,10 @@ def test_pandas_baseline_agrees_with_the_portfolio_mart_on_experience(fixture_db
 
     con = duckdb.connect(str(fixture_db), read_only=True)
     mart = dict(
-        con.execute("select contract_id, experience_positive_share from contract_month where is_latest").fetchall()
+        con.execute(
+            "select contract_id, experience_positive_share from contract_month"
+            " where month = (select max(month) from contract_month)"
+        ).fetchall()
     )
     for contract_id, share in mart.items():
         pandas_share = frame.loc[contract_id, "experience_share"]

@@ -86,7 +86,7 @@ def test_an_unknown_or_pointless_declaration_is_refused_naming_the_file(tmp_path
 def test_the_shared_heavy_models_are_declared_tables():
     """The KPI chain and the month spine are read by several marts; each is built once."""
     by_name = {m.name: m for m in models.discover()}
-    for name in ("stg_kpi_values", "int_contract_months", "int_kpi_months", "int_domain_metrics", "int_voice_months"):
+    for name in ("stg_kpi_values", "int_contract_months", "int_domain_metrics", "int_voice_months"):
         assert by_name[name].materialised, name
 
 
@@ -116,7 +116,7 @@ def test_the_intermediate_tables_a_refresh_reads_by_month_are_stored_by_month(sa
     tables = [
         m.name for m in models.discover() if m.materialised and m.layer != "marts" and m.refreshed_by_month is not None
     ]
-    assert {"stg_kpi_values", "int_kpi_months", "int_domain_metrics", "int_contract_months"} <= set(tables)
+    assert {"stg_kpi_values", "int_domain_metrics", "int_contract_months"} <= set(tables)
     for name in tables:
         months = [r[0] for r in sample.execute(f"select month from {name} order by rowid").fetchall()]
         assert len(set(months)) > 12 and months == sorted(months), name

@@ -94,10 +94,10 @@ def test_only_the_models_downstream_of_a_changed_table_are_recomputed():
     assert {"stg_actions", "response_loop", "you_said_we_did"} <= after_actions
     assert not after_actions & {"kpi_status", "feedback", "contract_month"}
     after_kpis = {m.name for m in refresh.plan({"rec.return_kpi_values"})}
-    assert {"stg_kpi_values", "int_kpi_months", "kpi_status", "contract_month", "portfolio_overview"} <= after_kpis
+    assert {"stg_kpi_values", "kpi_status", "int_domain_metrics", "contract_month", "portfolio_overview"} <= after_kpis
     assert not after_kpis & {"feedback", "board_comments", "comment_themes", "stg_narrative_feedback"}
     ordered = [m.name for m in refresh.plan({"rec.return_kpi_values"})]
-    assert ordered.index("stg_kpi_values") < ordered.index("int_kpi_months") < ordered.index("kpi_status")
+    assert ordered.index("stg_kpi_values") < ordered.index("kpi_status") < ordered.index("int_domain_metrics")
     assert refresh.plan(set()) == []
 
 
@@ -146,7 +146,7 @@ def test_a_check_is_declared_by_month_in_its_header():
     assert not models.checked_by_month("-- returns: x\nselect 1")
     declared = {name for name, sql in models.checks() if models.checked_by_month(sql)}
     assert "kpi_status_unique_per_contract_kpi_month" in declared
-    assert not declared & {"contract_latest_is_each_contracts_last_month", "portfolio_overview_has_every_contract_once"}
+    assert not declared & {"portfolio_shows_each_contracts_last_month", "portfolio_overview_has_every_contract_once"}
 
 
 def test_a_reader_in_another_process_means_a_full_rebuild_swapped_in_beside_it(db: Path):
@@ -362,25 +362,31 @@ def test_next_months_return_from_every_contract_recomputes_only_the_months_it_re
     result, messages = _import(db, [november])
     assert any(m.startswith("refreshing in place by month: November 2026 to November 2026") for m in messages)
     # the big month-grained tables were refreshed for the months reached, not rebuilt over all 36
-    for name in ("stg_kpi_values", "int_kpi_months", "kpi_status", "contract_month", "month_changes"):
+    for name in ("stg_kpi_values", "kpi_status", "int_domain_metrics", "contract_month", "month_changes"):
         assert any(m.startswith(f"refreshed {name} for ") for m in messages), name
-    assert not _recomputed_whole(messages) & {"stg_kpi_values", "int_kpi_months", "kpi_status", "contract_month"}
+    assert not _recomputed_whole(messages) & {"stg_kpi_values", "kpi_status", "int_domain_metrics", "contract_month"}
     # the calendar gained a month, so October is no longer the latest: its rows were recomputed too
     assert "refreshed int_contract_months for October 2026 to November 2026: " in " ".join(messages)
-    assert _value(db, "select count(*) from contract_month where month = '2026-10-01' and is_latest") == [(0,)]
-    # ... but only the tables that read a "latest" flag carry October on; the KPI months never read it
+    assert _value(db, "select count(*) from int_contract_months where month = '2026-10-01' and is_latest") == [(0,)]
+    current = _value(db, "select distinct as_of_month from portfolio_overview where is_current")
+    assert current == [(dt.date(2026, 11, 1),)]
+    # ... but no month-grained mart reads the "latest" flags (portfolio_overview, rebuilt whole, joins them):
+    # October's scorecard, KPI months and return status are not rewritten
     said = " ".join(messages)
-    assert "refreshed int_kpi_months for November 2026 to October 2027: " in said
-    assert "refreshed kpi_status for November 2026 to November 2026: " in said
-    assert re.search(r"refreshed contract_month for October 2026 to November 2026: [\d,]+ rows in 2 month", said)
-    # the data tests declared "checked by month" looked only at the months rewritten in what each reads:
-    # November alone when it reads only kpi_status, October too when it reads contract_month; the others
-    # at everything
+    assert "refreshed kpi_status for November 2026 to October 2027: " in said
+    assert "refreshed int_domain_metrics for November 2026 to November 2026: " in said
+    assert re.search(r"refreshed contract_month for November 2026 to November 2026: [\d,]+ rows in 1 month", said)
+    assert re.search(r"refreshed returns_status for November 2026 to November 2026: [\d,]+ rows in 1 month", said)
+    # the data tests declared "checked by month" looked only at the months rewritten in what each reads
+    # (November; October too for one reading the calendar); the others at everything
     declared = sum(models.checked_by_month(sql) for _, sql in models.checks())
     ran = re.search(r"data tests that read what changed \(([^)]*)\): all passed", said)
     assert ran, said
     over = {span: int(n) for n, span in re.findall(r"(\d+) over ([A-Za-z0-9 ]+?)(?:,|$)", ran.group(1))}
-    assert sum(over.values()) == declared, over
+    # watermelon_alerts has no row for November (the return holds KPI values only: nothing rates November's
+    # experience or voice poorly), so nothing it holds changed and its test ran over the whole table
+    assert "refreshed watermelon_alerts for November 2026 to November 2026: 0 rows, none" in said
+    assert sum(over.values()) == declared - 1, over
     only_kpi_status = [
         name
         for name, sql in models.checks()
@@ -405,7 +411,7 @@ def test_a_correction_to_june_reaches_the_later_year_to_date_months_and_equals_a
     _, messages = _import(db, [_june_correction(db)])
     assert any(m.startswith("refreshing in place by month: June 2026 to June 2026") for m in messages)
     # a year-to-date total looks back up to 11 months, so June's change reaches every month to May 2027
-    assert any(m.startswith("refreshed int_kpi_months for June 2026 to May 2027: ") for m in messages)
+    assert any(m.startswith("refreshed kpi_status for June 2026 to May 2027: ") for m in messages)
     after = dict(_value(db, CUMULATIVE + " and month >= '2026-04-01'"))
     assert {m: round(after[m] - before[m], 6) for m in before} == {m: (7.0 if m.month >= 6 else 0.0) for m in before}
     assert _without_build_info(fingerprint(db)) == _without_build_info(fingerprint(_full_rebuild_beside(db, tmp_path)))
@@ -414,18 +420,18 @@ def test_a_correction_to_june_reaches_the_later_year_to_date_months_and_equals_a
 def test_a_lookback_declared_too_short_gives_a_different_warehouse_than_a_full_rebuild(
     db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ):
-    # the comparison above has teeth: declare int_kpi_months as looking back 0 months and June's
+    # the comparison above has teeth: declare kpi_status as looking back 0 months and June's
     # correction no longer reaches July's year-to-date total
     declared = models.Model.refreshed_by_month
     monkeypatch.setattr(
         models.Model,
         "refreshed_by_month",
-        property(lambda m: 0 if m.name == "int_kpi_months" else declared.fget(m)),
+        property(lambda m: 0 if m.name == "kpi_status" else declared.fget(m)),
     )
     _import(db, [_june_correction(db)])
     refreshed, full = fingerprint(db), fingerprint(_full_rebuild_beside(db, tmp_path))
     differing = {name for name in refreshed if refreshed[name] != full.get(name)}
-    assert {"main.int_kpi_months", "main.kpi_status"} <= differing
+    assert "main.kpi_status" in differing
 
 
 def test_a_change_spanning_more_months_than_a_refresh_by_month_takes_builds_the_tables_beside_and_swaps_them(
@@ -434,13 +440,13 @@ def test_a_change_spanning_more_months_than_a_refresh_by_month_takes_builds_the_
     monkeypatch.setattr(refresh, "MAX_MONTHS", 0)
     _, messages = _import(db, [_june_correction(db)])
     assert any(m.startswith("refreshing in place: rec.return_imports, rec.return_kpi_values changed") for m in messages)
-    assert {"stg_kpi_values", "int_kpi_months", "kpi_status"} <= _recomputed_whole(messages)
+    assert {"stg_kpi_values", "kpi_status", "int_domain_metrics"} <= _recomputed_whole(messages)
     assert _without_build_info(fingerprint(db)) == _without_build_info(fingerprint(_full_rebuild_beside(db, tmp_path)))
 
 
 def test_a_month_declaration_is_read_from_the_header_and_months_are_counted_across_years():
     by_month = {m.name: m.refreshed_by_month for m in models.discover()}
-    assert by_month["int_kpi_months"] == 11 and by_month["month_changes"] == 1 and by_month["kpi_status"] == 0
+    assert by_month["kpi_status"] == 11 and by_month["month_changes"] == 1 and by_month["contract_month"] == 0
     assert by_month["portfolio_overview"] is None  # each contract's latest month: any row can change
     assert refresh._plus_months(dt.date(2026, 6, 1), 11) == dt.date(2027, 5, 1)
     assert refresh._plus_months(dt.date(2026, 1, 1), -1) == dt.date(2025, 12, 1)
@@ -466,7 +472,7 @@ def test_a_survey_and_finance_return_for_a_past_month_is_refreshed_by_month_and_
 
 def test_a_refresh_runs_the_data_tests_that_read_what_it_changed_and_only_those():
     after_kpis = {name for name, _ in models.checks_reading({"kpi_status", "contract_month"})}
-    assert {"kpi_status_unique_per_contract_kpi_month", "contract_latest_is_each_contracts_last_month"} <= after_kpis
+    assert {"kpi_status_unique_per_contract_kpi_month", "portfolio_shows_each_contracts_last_month"} <= after_kpis
     assert "rating_rule_thresholds_are_ordered" not in after_kpis
     assert models.checks_reading({"feedback", "board_comments"}) == []
     # a view counts: a check reading stg_rating_rules runs when the rules' view was reached

@@ -110,14 +110,12 @@ def test_data_check_returns_no_rows_on_the_sample(sample, name):
     assert sample.execute(sql).fetchall() == []
 
 
-def test_the_contract_latest_check_finds_a_latest_flag_on_the_wrong_month(fixture_db: Path, tmp_path: Path):
+def test_the_last_month_check_finds_a_portfolio_row_for_an_earlier_month(fixture_db: Path, tmp_path: Path):
     copy = tmp_path / "flag.duckdb"
     shutil.copy(fixture_db, copy)
     con = duckdb.connect(str(copy))
-    con.execute(
-        "update contract_month set is_contract_latest = true"
-        " where contract_id = 'C1' and month = (select min(month) from contract_month where contract_id = 'C1')"
-    )
-    found = con.execute(dict(models.checks())["contract_latest_is_each_contracts_last_month"]).fetchall()
+    first = con.execute("select min(month) from contract_month where contract_id = 'C1'").fetchone()[0]
+    con.execute("update portfolio_overview set as_of_month = ? where contract_id = 'C1'", [first])
+    found = con.execute(dict(models.checks())["portfolio_shows_each_contracts_last_month"]).fetchall()
     con.close()
-    assert [(r[0], r[2]) for r in found] == [("C1", True)]
+    assert [(r[0], r[1]) for r in found] == [("C1", first)]

@@ -96,10 +96,10 @@ def test_int_kpi_values_latest_keeps_the_correction_and_the_original(fx):
     ) == (93.0, 80.0, 1)
 
 
-def test_int_kpi_months_accumulates_within_the_financial_year_without_imputing(fx):
+def test_kpi_status_accumulates_within_the_financial_year_without_imputing(fx):
     rows = fx.execute(
         "select month, value, cumulative_value, cumulative_target, cumulative_missing_months "
-        "from int_kpi_months where contract_id='C1' and kpi_code='K2' order by month"
+        "from kpi_status where contract_id='C1' and kpi_code='K2' order by month"
     ).fetchall()
     assert rows == [
         (JAN, 8.0, 8.0, 10.0, 0),
@@ -109,10 +109,8 @@ def test_int_kpi_months_accumulates_within_the_financial_year_without_imputing(f
     ]
 
 
-def test_int_kpi_rated_applies_the_tolerance_bands(fx):
-    rows = fx.execute(
-        "select kpi_code, month, rating from int_kpi_rated where contract_id='C1' order by 1, 2"
-    ).fetchall()
+def test_kpi_status_applies_the_tolerance_bands(fx):
+    rows = fx.execute("select kpi_code, month, rating from kpi_status where contract_id='C1' order by 1, 2").fetchall()
     assert [r[2] for r in rows] == [
         "Good",
         "Approaching target",
@@ -125,8 +123,8 @@ def test_int_kpi_rated_applies_the_tolerance_bands(fx):
     ]
 
 
-def test_int_kpi_rated_explains_the_rule(fx):
-    text = one(fx, "select rule_applied from int_kpi_rated where contract_id='C1' and kpi_code='K1' and month=?", [MAR])
+def test_kpi_status_explains_the_rule(fx):
+    text = one(fx, "select rule_applied from kpi_status where contract_id='C1' and kpi_code='K1' and month=?", [MAR])
     assert text.startswith("90.0 against target 95.0 (higher is better, tolerance 3.0): 1.67 tolerance(s) short")
 
 

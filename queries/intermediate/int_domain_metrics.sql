@@ -7,7 +7,7 @@ with outcomes as (
         k.contract_id,
         k.month,
         'outcomes' as scope,
-        avg(s.points) filter (where k.is_return) as metric,
+        avg(k.points) filter (where k.is_return) as metric,
         count(*) filter (where k.is_return) as n,
         case when count(*) filter (where k.is_return) = 0 then 'No return' end as state,
         printf(
@@ -16,8 +16,7 @@ with outcomes as (
             count(*) filter (where k.rating = 'Good'), count(*) filter (where k.rating = 'Approaching target'),
             count(*) filter (where k.rating = 'Requires improvement'), count(*) filter (where k.rating = 'Inadequate')
         ) as evidence
-    from int_kpi_rated as k
-    inner join stg_rating_scale as s using (rating)
+    from kpi_status as k
     where k.counts_for_outcomes_domain
     group by k.contract_id, k.month
 ),

@@ -39,7 +39,7 @@ kpis as (
         count(*) filter (where rating = 'Requires improvement') as kpis_requires_improvement,
         count(*) filter (where rating = 'Inadequate') as kpis_inadequate,
         sum(corrections)::bigint as kpi_corrections
-    from int_kpi_rated
+    from kpi_status
     group by contract_id, month
 )
 
@@ -53,8 +53,6 @@ select
     c.local_authority,
     c.unit_of_delivery,
     cm.month,
-    cm.is_latest,
-    cm.is_contract_latest,
     p.* exclude (contract_id, month),
     p.relationship_gap_rating in ('Requires improvement', 'Inadequate') as relationship_diverges,
     e.respondents as experience_respondents,

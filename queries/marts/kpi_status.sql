@@ -1,6 +1,96 @@
 -- grain: one row per contract, KPI and active month: the value, its target and its rating (Procurement Act 2023 scale)
 -- clustered by: contract_id, kpi_code, month
--- refreshed by month: looks back 0 months
+-- refreshed by month: looks back 11 months
+-- The one table at KPI grain: a month with no value is a missing return (No return), never imputed.
+-- The scorecard (int_domain_metrics), contract_month and month_changes read it, so a month's import
+-- writes the 400,000 KPI-months of 50,000 contracts once.
+with cumulative_months as (
+    -- the months of cumulative KPIs with their values (no value: a missing month), for the running totals
+    select d.contract_id, d.kpi_code, d.target, cm.month, cm.financial_year_start, v.value
+    from stg_kpi_definitions as d
+    inner join int_contract_months as cm using (contract_id)
+    left join (select contract_id, kpi_code, month, value from stg_kpi_values where newest_first = 1) as v
+        using (contract_id, kpi_code, month)
+    where d.measurement = 'cumulative'
+),
+
+year_to_date as (
+    -- running totals over the financial year to each month: a join grouped by month, not a window, so that
+    -- a refresh of one month totals that month's rows only (a window would total every month it reads)
+    select
+        now.contract_id,
+        now.kpi_code,
+        now.month,
+        sum(before.value) as cumulative_value,
+        any_value(now.target) * count(*) as cumulative_target,
+        count(*) - count(before.value) as cumulative_missing_months
+    from cumulative_months as now
+    inner join cumulative_months as before
+        on before.contract_id = now.contract_id
+        and before.kpi_code = now.kpi_code
+        and before.financial_year_start = now.financial_year_start
+        and before.month <= now.month
+    group by now.contract_id, now.kpi_code, now.month
+),
+
+valued as (
+    select
+        d.*,
+        cm.month,
+        v.value,
+        v.value is not null as is_return,
+        v.submitted_date,
+        v.first_submitted_date,
+        v.note,
+        v.source_file,
+        v.source_row,
+        coalesce(v.corrections, 0) as corrections,
+        v.original_value,
+        y.cumulative_value,
+        y.cumulative_target,
+        y.cumulative_missing_months
+    from stg_kpi_definitions as d
+    inner join int_contract_months as cm using (contract_id)
+    left join int_kpi_values_latest as v using (contract_id, kpi_code, month)
+    left join year_to_date as y using (contract_id, kpi_code, month)
+),
+
+measured as (
+    select
+        *,
+        case
+            when not is_return then null
+            when (direction = 'higher' and value >= target) or (direction = 'lower' and value <= target)
+                then 0.0
+            when tolerance = 0 then cast('infinity' as double)
+            when direction = 'higher' then (target - value) / tolerance
+            else (value - target) / tolerance
+        end as shortfall_tolerances
+    from valued
+),
+
+rated as (
+    select
+        m.*,
+        coalesce(
+            rating_band(m.shortfall_tolerances, r.direction, r.good, r.approaching, r.requires_improvement),
+            'No return'
+        ) as rating,
+        case
+            when not m.is_return then
+                'No return: the provider sent no value for ' || strftime(m.month, '%B %Y') || ' (never imputed).'
+            else
+                format(
+                    '{} against target {} ({} is better, tolerance {}): {} tolerance(s) short. '
+                    || 'Good at target, Approaching target within {}, Requires improvement within {}, else Inadequate.',
+                    round(m.value, 2), round(m.target, 2), m.direction, round(m.tolerance, 2),
+                    round(greatest(m.shortfall_tolerances, 0), 2), r.approaching, r.requires_improvement
+                )
+        end as rule_applied
+    from measured as m
+    cross join (select * from stg_rating_rules where scope = 'kpi') as r
+)
+
 select
     k.contract_id,
     k.kpi_code,
@@ -9,6 +99,7 @@ select
     k.unit,
     k.direction,
     k.measurement,
+    k.counts_for_outcomes_domain,
     k.month,
     k.value,
     k.is_return,
@@ -34,6 +125,6 @@ select
     k.note,
     k.source_file,
     k.source_row
-from int_kpi_rated as k
+from rated as k
 inner join stg_rating_scale as s using (rating)
 left join stg_national_outcomes as o on o.outcome_id = k.national_outcome_id

@@ -16,7 +16,7 @@ with domain_ratings as (
 kpi_ratings as (
     -- the note the provider sent with the month's value says why it moved, where it says anything
     select contract_id, month, 'kpi' as item_type, kpi_code as item_code, kpi_name as item_name, rating, note
-    from int_kpi_rated
+    from kpi_status
 ),
 
 ratings as (

@@ -1,7 +1,12 @@
 -- grain: one row per contract: its scorecard in its latest reporting month, with alerts and changes since the month before
 -- clustered by: domains_needing_attention desc, contract_id
 with latest as (
-    select * from contract_month where is_contract_latest
+    -- the flags live in the calendar (int_contract_months), not in contract_month: a new month then
+    -- rewrites no earlier month's scorecard
+    select cm.*, m.is_latest
+    from contract_month as cm
+    inner join int_contract_months as m using (contract_id, month)
+    where m.is_contract_latest
 ),
 
 changes as (

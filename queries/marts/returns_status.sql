@@ -47,7 +47,6 @@ assembled as (
         c.title,
         c.provider,
         cm.month,
-        cm.is_latest,
         coalesce(e.kpis_expected, 0) as kpis_expected,
         coalesce(k.kpis_returned, 0) as kpis_returned,
         coalesce(f.is_return, false) as finance_returned,

@@ -11,7 +11,6 @@ select
     cm.service_area,
     cm.contract_manager,
     cm.month,
-    cm.is_contract_latest,
     cm.outcomes_rating,
     cm.experience_rating,
     cm.voice_rating,

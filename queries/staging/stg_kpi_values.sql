@@ -2,22 +2,27 @@
 -- materialised: table
 -- clustered by: month, contract_id
 -- refreshed by month: looks back 0 months
-with imported as (
+with newest_revision as (
     -- a newer revision of a contract-month's return replaces the older one; a KPI left out of the newest
     -- revision has no value (No return), its earlier rows stay in the records store (see return_revisions)
-    select
-        *,
-        max(revision) over (partition by contract_id, month) as latest_revision,
-        max(revision) over (partition by contract_id, kpi_code, month) as latest_for_kpi
+    select contract_id, month, max(revision) as revision
     from rec.return_kpi_values
+    group by contract_id, month
+),
+
+current_kpis as (
+    -- the KPIs the newest revision of each contract-month's return holds
+    select distinct r.contract_id, r.kpi_code, r.month
+    from rec.return_kpi_values as r
+    semi join newest_revision as n using (contract_id, month, revision)
 ),
 
 current_imports as (
     select
         contract_id, kpi_code, month, value, submitted_date, note, source_file, source_row,
         'import' as origin, source_sheet, source_sha256, imported_at, imported_by, revision
-    from imported
-    where latest_for_kpi = latest_revision
+    from rec.return_kpi_values
+    semi join current_kpis using (contract_id, kpi_code, month)
 ),
 
 base as (

@@ -1,4 +1,5 @@
 -- grain: one row per contract and quarter with a relationship pulse from at least one side
+-- materialised: table
 select
     contract_id,
     quarter,

@@ -16,12 +16,13 @@ with cumulative_months as (
 
 year_to_date as (
     -- running totals over the financial year to each month: a join grouped by month, not a window, so that
-    -- a refresh of one month totals that month's rows only (a window would total every month it reads)
+    -- a refresh of one month totals that month's rows only (a window would total every month it reads);
+    -- the values are added in month order, so a total is the same to the last bit however the rows arrive
     select
         now.contract_id,
         now.kpi_code,
         now.month,
-        sum(before.value) as cumulative_value,
+        sum(before.value order by before.month) as cumulative_value,
         any_value(now.target) * count(*) as cumulative_target,
         count(*) - count(before.value) as cumulative_missing_months
     from cumulative_months as now

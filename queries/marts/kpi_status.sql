@@ -3,9 +3,11 @@
 -- refreshed by month: looks back 11 months
 -- The one table at KPI grain: a month with no value is a missing return (No return), never imputed.
 -- The scorecard (int_domain_metrics), contract_month and month_changes read it, so a month's import
--- writes the 400,000 KPI-months of 50,000 contracts once.
+-- writes each KPI-month once.
 with cumulative_months as (
-    -- the months of cumulative KPIs with their values (no value: a missing month), for the running totals
+    -- the months of cumulative KPIs with their values (no value: a missing month), for the running totals;
+    -- the newest submission's value straight from stg_kpi_values, as int_kpi_values_latest (read below for
+    -- the month itself) would also look up each corrected value's first submission over twelve months
     select d.contract_id, d.kpi_code, d.target, cm.month, cm.financial_year_start, v.value
     from stg_kpi_definitions as d
     inner join int_contract_months as cm using (contract_id)

@@ -76,6 +76,7 @@ def test_a_kpi_return_refreshes_in_place_and_gives_exactly_what_a_full_rebuild_g
     assert not any(m.startswith("loading CSV files") for m in messages)
     refreshed = _value(db, "select refreshed from build_info")[0][0]
     assert "kpi_status" in refreshed and "feedback" not in refreshed  # comments were not recomputed
+    assert "response_loop" not in refreshed  # its 12 months end at the latest month with comments
     assert _value(db, NOV_OUT1) == [(50.0,)]
     assert _without_build_info(fingerprint(db)) == _without_build_info(fingerprint(_full_rebuild_beside(db, tmp_path)))
 
@@ -95,7 +96,8 @@ def test_only_the_models_downstream_of_a_changed_table_are_recomputed():
     assert not after_actions & {"kpi_status", "feedback", "contract_month"}
     after_kpis = {m.name for m in refresh.plan({"rec.return_kpi_values"})}
     assert {"stg_kpi_values", "kpi_status", "int_domain_metrics", "contract_month", "portfolio_overview"} <= after_kpis
-    assert not after_kpis & {"feedback", "board_comments", "comment_themes", "stg_narrative_feedback"}
+    # nor what reads only comments: response_loop's 12 months end at the latest month with comments
+    assert not after_kpis & {"feedback", "board_comments", "comment_themes", "stg_narrative_feedback", "response_loop"}
     ordered = [m.name for m in refresh.plan({"rec.return_kpi_values"})]
     assert ordered.index("stg_kpi_values") < ordered.index("kpi_status") < ordered.index("int_domain_metrics")
     assert refresh.plan(set()) == []

@@ -122,7 +122,7 @@ def test_contract_improves_after_its_review(sample):
 
 
 def test_you_said_we_did_counts_what_people_said_not_the_two_parties_notes(sample):
-    window = "sentiment = 'negative' and month > (select max(month) from int_reporting_months) - interval 12 month"
+    window = "sentiment = 'negative' and month > (select max(month) from comment_themes) - interval 12 month"
     # the sample's provider updates and commissioner notes have negative, themed comments in the window ...
     assert one(sample, f"select count(*) from comment_themes where {window} and source in ('provider', 'commissioner')")
     # ... and response_loop counts only the others: people who use the service, families, community, staff

@@ -3,7 +3,9 @@
 -- on or after the first of those negative comments. Only what people said counts
 -- (comment_themes.is_peoples_voice): the provider's updates and the commissioner's notes do not.
 with window_months as (
-    select max(month) as latest from int_reporting_months
+    -- the 12 months to the latest month with comments: a month's KPI or finance return arriving before
+    -- its comments does not shorten the window to 11 months of comments
+    select max(month) as latest from comment_themes
 ),
 
 negatives as (

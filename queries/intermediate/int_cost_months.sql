@@ -2,7 +2,7 @@
 -- materialised: table
 -- clustered by: month, contract_id
 -- refreshed by month: looks back 11 months
-with monthly as (
+with months as (
     select
         cm.contract_id,
         cm.month,
@@ -14,14 +14,33 @@ with monthly as (
         f.outcome_payments_planned_gbp,
         f.outcome_payments_paid_gbp,
         f.source_file,
-        f.source_row,
-        sum(f.spend_gbp) over last_12 as spend_12m_gbp,
-        (sum(f.outcomes_achieved) over last_12)::bigint as outcomes_12m,
-        count(f.spend_gbp) over last_12 as finance_returns_12m
+        f.source_row
     from int_contract_months as cm
     inner join stg_contracts as c using (contract_id)
     left join stg_finance as f using (contract_id, month)
-    window last_12 as (partition by cm.contract_id order by cm.month rows between 11 preceding and current row)
+),
+
+last_12 as (
+    -- the 12 months to each month: a join grouped by month, not a window, so that a refresh of one month
+    -- adds up that month's 12 rows only; spend is added as decimals, exactly, so a total is the same to the
+    -- last bit however the rows arrive (a refresh must equal a full rebuild)
+    select
+        now.contract_id,
+        now.month,
+        cast(sum(cast(before.spend_gbp as decimal(38, 9))) as double) as spend_12m_gbp,
+        sum(before.outcomes_achieved)::bigint as outcomes_12m,
+        count(before.spend_gbp) as finance_returns_12m
+    from months as now
+    inner join months as before
+        on before.contract_id = now.contract_id
+        and before.month between now.month - interval 11 month and now.month
+    group by now.contract_id, now.month
+),
+
+monthly as (
+    select m.*, l.spend_12m_gbp, l.outcomes_12m, l.finance_returns_12m
+    from months as m
+    inner join last_12 as l using (contract_id, month)
 ),
 
 costed as (

@@ -178,11 +178,24 @@ def _month_filter(column: str, since=None, until=None) -> tuple[str, list]:
     return where, params
 
 
+# "How it was rated" in words: queries/macros/kpi_rule_applied.sql, over kpi_status's columns
+KPI_RULE_APPLIED = (
+    "kpi_rule_applied(is_return, month, value, target, direction, tolerance, shortfall_tolerances,"
+    " rule_approaching, rule_requires_improvement)"
+)
+
+
 def kpi_status(contract_id: str, since=None, until=None) -> pd.DataFrame:
     """Mart: kpi_status (queries/marts/kpi_status.sql): one contract's KPIs, month by month (the months
-    from ``since`` to ``until`` when given)."""
+    from ``since`` to ``until`` when given), with ``rule_applied``: how each month was rated, in words
+    (the macro in queries/macros/kpi_rule_applied.sql)."""
     where, params = _month_filter("month", since, until)
-    return read(f"select * from kpi_status where contract_id = ?{where} order by kpi_code, month", contract_id, *params)
+    return read(
+        f"select *, {KPI_RULE_APPLIED} as rule_applied from kpi_status where contract_id = ?{where}"
+        " order by kpi_code, month",
+        contract_id,
+        *params,
+    )
 
 
 def experience_measures(contract_id: str, month=None) -> pd.DataFrame:

@@ -201,6 +201,23 @@ def corrected(corrections, original_value) -> str:
     return f"Corrected {times}; first reported {number(original_value, 1)}"
 
 
+def source(row, with_who: bool = True) -> str:
+    """Where a KPI-month's value in use came from, in words ('' for a month with no value): the base data's
+    file and row, or the imported return's file, sheet, row and revision; ``with_who`` adds who imported it
+    and when (not for a board)."""
+    if not isinstance(row.get("source_file"), str) or not row["source_file"]:
+        return ""
+    where = f"{row['source_file']} row {int(row['source_row'])}"
+    if row.get("origin") != "import":
+        return where
+    if isinstance(row.get("source_sheet"), str) and row["source_sheet"]:
+        where = f"{row['source_file']}, sheet {row['source_sheet']} row {int(row['source_row'])}"
+    where += f", revision {int(row['revision'])}"
+    if with_who and isinstance(row.get("imported_by"), str) and not pd.isna(row.get("imported_at")):
+        where += f", imported by {row['imported_by']} on {pd.Timestamp(row['imported_at']):%d %B %Y}"
+    return where
+
+
 def kpi_month_notes(rows: pd.DataFrame, month, with_notes: bool = True) -> list[str]:
     """Markdown lines under a KPI's chart for ``month``: the provider's note sent with its value (not
     for a board: free text from the return, like the relationship pulse's comments) and whether the
@@ -241,6 +258,7 @@ def kpi_table(rows: pd.DataFrame, legend: pd.DataFrame, with_notes: bool = True)
         table["Cumulative target"] = [number(v, 0) for v in rows["cumulative_target"]]
     table["How it was rated"] = rows["rule_applied"].fillna("").tolist()
     table["Corrections"] = [corrected(n, v) for n, v in zip(rows["corrections"], rows["original_value"], strict=True)]
+    table["Source"] = [source(row, with_who=with_notes) for row in rows.to_dict("records")]
     if with_notes:
         table["Provider's note"] = rows["note"].fillna("").tolist()
     return table

@@ -103,6 +103,11 @@ def test_a_kpi_shows_the_providers_note_and_correction_and_a_board_sees_only_the
     ]
     this = table[table["Month"] == label].iloc[0]
     assert (this["Provider's note"], this["Corrections"]) == (note, f"Corrected once; first reported {original:,.1f}")
+    file, row = sample.execute(
+        "select source_file, source_row from kpi_status where contract_id = ? and kpi_code = ? and month = ?",
+        [contract, code, f"{month}-01"],
+    ).fetchone()
+    assert this["Source"] == f"{file} row {row}"
 
     board = _contract(contract=contract, month=month, domain="outcomes", view="board")
     assert not board.exception

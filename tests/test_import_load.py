@@ -13,7 +13,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from contract_monitor import models, warehouse
+from contract_monitor import models, presentation, warehouse
 from contract_monitor.returns import importer, templates
 
 
@@ -73,10 +73,25 @@ def test_the_example_return_imports_into_the_sample_as_a_new_month_with_provenan
     [prov] = query(
         db,
         "select source_file, source_sheet, source_row, source_sha256, imported_by, origin, revision "
-        "from kpi_value_provenance where contract_id = 'C001' and kpi_code = 'OUT1' and month = '2026-11-01'",
+        "from kpi_status where contract_id = 'C001' and kpi_code = 'OUT1' and month = '2026-11-01'",
     )
     row = 2 + [r[:2] for r in templates.example_rows()["kpi_values"]].index(["C001", "OUT1"])  # header is row 1
     assert prov == ("november.xlsx", "kpi_values", row, sha, "Fiona Lennox", "import", 1)
+    # the contract page's KPI table says where the value came from; a board is not told who imported it
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        [shown] = (
+            con.execute(
+                "select * from kpi_status where contract_id = 'C001' and kpi_code = 'OUT1' and month = '2026-11-01'"
+            )
+            .df()
+            .to_dict("records")
+        )
+    finally:
+        con.close()
+    where = f"november.xlsx, sheet kpi_values row {row}, revision 1"
+    assert presentation.source(shown) == f"{where}, imported by Fiona Lennox on {dt.datetime.now(dt.UTC):%d %B %Y}"
+    assert presentation.source(shown, with_who=False) == where
     archived = db.parent / "imports" / sha / "november.xlsx"
     assert archived.read_bytes() == example
     [log] = query(

@@ -8,6 +8,8 @@ import math
 import pytest
 from conftest import one
 
+from contract_monitor import data_access
+
 JAN, FEB, MAR, APR = (dt.date(2025, m, 1) for m in (1, 2, 3, 4))
 
 
@@ -123,9 +125,17 @@ def test_kpi_status_applies_the_tolerance_bands(fx):
     ]
 
 
-def test_kpi_status_explains_the_rule(fx):
-    text = one(fx, "select rule_applied from kpi_status where contract_id='C1' and kpi_code='K1' and month=?", [MAR])
-    assert text.startswith("90.0 against target 95.0 (higher is better, tolerance 3.0): 1.67 tolerance(s) short")
+def test_kpi_status_explains_the_rule_in_the_words_the_contract_page_reads(fx):
+    def rule(code, month):
+        sql = f"select {data_access.KPI_RULE_APPLIED} from kpi_status where contract_id='C1' and kpi_code=? and month=?"
+        return one(fx, sql, [code, month])
+
+    assert rule("K1", MAR) == (
+        "90.0 against target 95.0 (higher is better, tolerance 3.0): 1.67 tolerance(s) short. "
+        "Good at target, Approaching target within 1.0, Requires improvement within 2.0, else Inadequate."
+    )
+    missing = one(fx, "select kpi_code, month from kpi_status where contract_id='C1' and not is_return limit 1")
+    assert rule(*missing) == f"No return: the provider sent no value for {missing[1]:%B %Y} (never imputed)."
 
 
 def test_int_experience_months_pools_measures(fx):

@@ -20,6 +20,12 @@ select
     n.note,
     n.source_file,
     n.source_row,
+    n.source_sheet,
+    n.source_sha256,
+    n.origin,
+    n.imported_at,
+    n.imported_by,
+    n.revision,
     n.submissions - 1 as corrections,
     case when n.submissions = 1 then n.value else o.original_value end as original_value,
     case when n.submissions = 1 then n.submitted_date else o.first_submitted_date end as first_submitted_date

@@ -3,7 +3,8 @@
 -- refreshed by month: looks back 11 months
 -- The one table at KPI grain: a month with no value is a missing return (No return), never imputed.
 -- The scorecard (int_domain_metrics), contract_month and month_changes read it, so a month's import
--- writes each KPI-month once.
+-- writes each KPI-month once. It is also the value's provenance: where the value in use came from (the
+-- base data's file and row, or the imported file, sheet, row, checksum, who imported it, when, which revision).
 with cumulative_months as (
     -- the months of cumulative KPIs with their values (no value: a missing month), for the running totals;
     -- the newest submission's value straight from stg_kpi_values, as int_kpi_values_latest (read below for
@@ -19,12 +20,13 @@ with cumulative_months as (
 year_to_date as (
     -- running totals over the financial year to each month: a join grouped by month, not a window, so that
     -- a refresh of one month totals that month's rows only (a window would total every month it reads);
-    -- the values are added in month order, so a total is the same to the last bit however the rows arrive
+    -- added as decimals (to 9 places), exactly, so a total is the same to the last bit however the rows
+    -- arrive (a refresh must equal a full rebuild; adding doubles in month order cost 8 times as long)
     select
         now.contract_id,
         now.kpi_code,
         now.month,
-        sum(before.value order by before.month) as cumulative_value,
+        cast(sum(cast(before.value as decimal(38, 9))) as double) as cumulative_value,
         any_value(now.target) * count(*) as cumulative_target,
         count(*) - count(before.value) as cumulative_missing_months
     from cumulative_months as now
@@ -47,6 +49,12 @@ valued as (
         v.note,
         v.source_file,
         v.source_row,
+        v.source_sheet,
+        v.source_sha256,
+        v.origin,
+        v.imported_at,
+        v.imported_by,
+        v.revision,
         coalesce(v.corrections, 0) as corrections,
         v.original_value,
         y.cumulative_value,
@@ -79,17 +87,9 @@ rated as (
             rating_band(m.shortfall_tolerances, r.direction, r.good, r.approaching, r.requires_improvement),
             'No return'
         ) as rating,
-        case
-            when not m.is_return then
-                'No return: the provider sent no value for ' || strftime(m.month, '%B %Y') || ' (never imputed).'
-            else
-                format(
-                    '{} against target {} ({} is better, tolerance {}): {} tolerance(s) short. '
-                    || 'Good at target, Approaching target within {}, Requires improvement within {}, else Inadequate.',
-                    round(m.value, 2), round(m.target, 2), m.direction, round(m.tolerance, 2),
-                    round(greatest(m.shortfall_tolerances, 0), 2), r.approaching, r.requires_improvement
-                )
-        end as rule_applied
+        -- the rule's thresholds (in tolerances) as they were when rated: the kpi_rule_applied macro words it
+        r.approaching as rule_approaching,
+        r.requires_improvement as rule_requires_improvement
     from measured as m
     cross join (select * from stg_rating_rules where scope = 'kpi') as r
 )
@@ -117,7 +117,8 @@ select
     k.rating,
     s.points,
     s.sort_order as rating_order,
-    k.rule_applied,
+    k.rule_approaching,
+    k.rule_requires_improvement,
     k.national_outcome_id,
     o.outcome_name as national_outcome,
     o.outcome_statement as national_outcome_statement,
@@ -127,7 +128,13 @@ select
     k.original_value,
     k.note,
     k.source_file,
-    k.source_row
+    k.source_sheet,
+    k.source_row,
+    k.source_sha256,
+    k.origin,
+    k.imported_at,
+    k.imported_by,
+    k.revision
 from rated as k
 inner join stg_rating_scale as s using (rating)
 left join stg_national_outcomes as o on o.outcome_id = k.national_outcome_id

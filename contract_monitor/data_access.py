@@ -152,7 +152,7 @@ def latest_month_changes(contract_ids: tuple[str, ...] | None = None) -> pd.Data
     if contract_ids is not None:
         where, params = " where mc.contract_id in (select unnest(?::varchar[]))", [list(contract_ids)]
     return read(
-        "select mc.* from month_changes as mc"
+        "select mc.*, p.title from month_changes as mc"
         " inner join portfolio_overview as p on p.contract_id = mc.contract_id and p.as_of_month = mc.month"
         f"{where} order by mc.contract_id, mc.item_type, mc.item_name",
         *params,

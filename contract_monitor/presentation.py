@@ -182,7 +182,7 @@ def changes_table(changes: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "Contract": (frame["contract_id"] + " " + frame["title"]).tolist(),
-            "What changed": frame["summary"].tolist(),
+            "What changed": (frame["item_name"] + ": " + frame["previous_rating"] + " → " + frame["rating"]).tolist(),
             "Direction": frame["direction"].str.capitalize().tolist(),
             "Kind": frame["item_type"].map({"domain": "Scorecard domain", "kpi": "KPI"}).tolist(),
             "Provider's note": frame["note"].fillna("").tolist(),

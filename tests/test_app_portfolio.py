@@ -89,6 +89,13 @@ def test_portfolio_has_alerts_filters_sort_downloads_and_the_changes_digest(on_s
         " on p.contract_id = mc.contract_id and p.as_of_month = mc.month where mc.note is not null order by 1"
     ).fetchall()
     assert sorted(n for n in digest["Provider's note"] if n) == [n for (n,) in notes] != []
+    # each change in words: the contract and what moved from which rating to which
+    said = sample.execute(
+        "select mc.contract_id || ' ' || p.title, mc.item_name || ': ' || mc.previous_rating || ' → ' || mc.rating"
+        " from month_changes as mc join portfolio_overview as p"
+        " on p.contract_id = mc.contract_id and p.as_of_month = mc.month order by all"
+    ).fetchall()
+    assert sorted(zip(digest["Contract"], digest["What changed"], strict=True)) == said
 
 
 def test_a_filter_changes_the_rows_shown(on_sample_db, sample):

@@ -50,7 +50,6 @@ compared as (
 
 select
     c.contract_id,
-    t.title,
     c.month,
     c.item_type,
     c.item_code,
@@ -63,7 +62,5 @@ select
         when c.points > c.previous_points then 'improved'
         else 'declined'
     end as direction,
-    c.item_name || ': ' || c.previous_rating || ' → ' || c.rating as summary,
     c.note
 from compared as c
-inner join stg_contracts as t using (contract_id)

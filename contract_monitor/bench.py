@@ -550,6 +550,35 @@ def plot_scaling(results: list[dict], path: Path) -> None:
     plt.close(fig)
 
 
+PAGE_NAMES = {
+    "portfolio": "portfolio",
+    "contract": "contract detail",
+    "voices_search_portfolio": "voices search, portfolio-wide",
+    "voices_search_contract": "voices search, one contract",
+    "monthly_review": "monthly review (portfolio and returns)",
+}
+
+
+def page_table(results: list[dict]) -> list[str]:
+    """Every page's data calls at every scale: median and p95, warm and cold (a fresh process each)."""
+    lines = [
+        "Page data calls, each page at each scale (ms; warm: caches cleared, connection open; cold: a fresh process):",
+        "",
+        "| scale | page | warm median | warm p95 | cold median | cold p95 | repetitions |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for r in results:
+        for page, name in PAGE_NAMES.items():
+            warm, cold = r["warm"].get(page), r["cold"].get(page)
+            if warm is None or cold is None:
+                continue
+            lines.append(
+                f"| {r['scale']} | {name} | {warm['median_ms']} | {warm['p95_ms']} | {cold['median_ms']} "
+                f"| {cold['p95_ms']} | {warm['n']} |"
+            )
+    return lines
+
+
 def report(results: list[dict], plot_name: str | None = None) -> str:
     m = results[0]["machine"] if results else machine()
     lines = [
@@ -571,6 +600,7 @@ def report(results: list[dict], plot_name: str | None = None) -> str:
             f"| {r['cold']['portfolio']['p95_ms']} | {r['pandas']['portfolio']['median_ms']} | {r['pandas_ratio']} "
             f"| {r['import_s']} | {r.get('approval_s') or 'n/a'} | {r['rss_mb']} |"
         )
+    lines += ["", *page_table(results)]
     goals = goal_rows(results)
     if goals:
         lines += [

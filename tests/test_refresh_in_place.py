@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 import pytest
 from test_import_load import fingerprint
 
@@ -207,6 +208,11 @@ def test_the_app_connection_is_closed_for_the_write_and_the_next_read_sees_the_r
     assert any(m.startswith("refreshing in place") for m in messages)  # the open app connection did not stop it
     assert out1() == [42.0]
     assert _value(db, "select count(*) from rec.return_imports")[0][0] == 1
+    # the month a refresh inserted is read in contract order without a sort, as a full build stores it
+    for month in (None, dt.date(2026, 11, 1), dt.date(2026, 6, 1)):
+        status = data_access.returns_status(month)
+        assert len(status) > 1 and status["contract_id"].tolist() == sorted(status["contract_id"])
+    assert data_access.returns_status()["month"].max() == pd.Timestamp("2026-11-01")
 
 
 def test_a_refresh_renames_tables_in_sql_but_never_inside_text_or_comments():

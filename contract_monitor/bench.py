@@ -531,12 +531,13 @@ def plot_scaling(results: list[dict], path: Path) -> None:
     series = {
         "portfolio page data, warm p95 (ms)": [r["warm"]["portfolio"]["p95_ms"] for r in ordered],
         "contract page data, warm p95 (ms)": [r["warm"]["contract"]["p95_ms"] for r in ordered],
+        "monthly review data, warm p95 (ms)": [r["warm"]["monthly_review"]["p95_ms"] for r in ordered],
         "voices search, warm p95 (ms)": [r["search_p95_ms"] for r in ordered],
         "pandas portfolio, median (ms)": [r["pandas"]["portfolio"]["median_ms"] for r in ordered],
         "full rebuild (ms)": [r["rebuild_s"] * 1000 for r in ordered],
         "monthly import (ms)": [r["import_s"] * 1000 for r in ordered],
     }
-    for (label, y), marker in zip(series.items(), "osD^vx", strict=True):
+    for (label, y), marker in zip(series.items(), "osPD^vx", strict=True):
         ax.plot(x, y, marker=marker, label=label)
     ax.set_xscale("log")
     ax.set_yscale("log")

@@ -207,11 +207,12 @@ def source(row, with_who: bool = True) -> str:
     and when (not for a board)."""
     if not isinstance(row.get("source_file"), str) or not row["source_file"]:
         return ""
-    where = f"{row['source_file']} row {int(row['source_row'])}"
-    if row.get("origin") != "import":
+    imported = row.get("origin") == "import"
+    sheet = row.get("source_sheet") if imported else None
+    where = row["source_file"] + (f", sheet {sheet}" if isinstance(sheet, str) and sheet else "")
+    where += f" row {int(row['source_row'])}"
+    if not imported:
         return where
-    if isinstance(row.get("source_sheet"), str) and row["source_sheet"]:
-        where = f"{row['source_file']}, sheet {row['source_sheet']} row {int(row['source_row'])}"
     where += f", revision {int(row['revision'])}"
     if with_who and isinstance(row.get("imported_by"), str) and not pd.isna(row.get("imported_at")):
         where += f", imported by {row['imported_by']} on {pd.Timestamp(row['imported_at']):%d %B %Y}"

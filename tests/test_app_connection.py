@@ -53,15 +53,37 @@ def test_returns_status_read_through_arrow_is_the_same_frame_as_through_df_nulls
 
     data_access._connection.clear()
     fast = data_access.returns_status()
+    columns = data_access.RETURNS_STATUS_COLUMNS
     plain = sample.execute(
-        "select * from returns_status where month = (select max(month) from returns_status) order by contract_id"
+        f"select {columns} from returns_status where month = (select max(month) from returns_status)"
+        " order by contract_id"
     ).df()
-    assert fast["days_late"].isna().any() and fast["last_source_file"].isna().all()  # the cases that differ
+    # the cases that differ: dates with gaps (units), a text column with nothing in it
+    assert fast["first_submitted_date"].isna().any() and fast["last_source_file"].isna().all()
     pd.testing.assert_frame_equal(fast, plain)
     month = sample.execute("select min(month) from returns_status").fetchone()[0]
-    plain = sample.execute("select * from returns_status where month = ? order by contract_id", [month]).df()
+    plain = sample.execute(f"select {columns} from returns_status where month = ? order by contract_id", [month]).df()
     pd.testing.assert_frame_equal(data_access.returns_status(month), plain)
     data_access._connection.clear()
+
+
+def test_a_wide_read_through_arrow_gives_the_frame_df_gives_whatever_the_gaps():
+    """Whole numbers of each width and yes/no with a gap (pandas' nullable types), decimals, dates and
+    timestamps with a gap, text with nothing in it."""
+    import duckdb
+    import pandas as pd
+
+    from contract_monitor import data_access
+
+    con = duckdb.connect()
+    sql = """
+        select * from (values
+            (1, 2::integer, 3::tinyint, 4::smallint, 5::ubigint, date '2026-11-01', timestamp '2026-11-26 10:00',
+                null::varchar, 'a', 1.5, true),
+            (2, null, null, null, null, null, null, null, null, null, null)
+        ) as t(id, revision, small, medium, big, due, imported_at, nothing, note, value, flag)
+    """
+    pd.testing.assert_frame_equal(data_access._arrow_frame(con.execute(sql).to_arrow_table()), con.execute(sql).df())
 
 
 def test_a_contract_months_reads_are_the_rows_the_page_used_to_filter_from_all_its_months(on_sample_db, sample):

@@ -131,14 +131,16 @@ def typed_rows(raw: RawSheet, spec: Sheet, positions: dict[str, int], refs) -> T
     if cells is None:
         return None
     has_kpi = "kpi_code" in spec.field_names
-    values, tests = [], []
+    flags, values, tests = [], [], []
     for field in spec.fields:
         c = f'"c_{field.name}"'
         value, plain = _cell(field, has_kpi)
-        blank = f"({c} is null or {c} = '')"
-        # the value only where the cell is plain: a cast of anything else could fail (make_date(2026, 13, 1))
-        values.append(f'case when {blank} then null when {plain} then {value} end as "{field.name}"')
-        tests.append(f"not {blank} and {plain}" if field.required else f"({blank} or ({plain}))")
+        blank = f'"b_{field.name}"'
+        # each cell's tests once (a column of regular expressions is most of the check's time), then its
+        # value only where it is plain: a cast of anything else could fail (make_date(2026, 13, 1))
+        flags.append(f"({c} is null or {c} = '') as {blank}, coalesce({plain}, false) as \"p_{field.name}\"")
+        values.append(f'case when {blank} then null when "p_{field.name}" then {value} end as "{field.name}"')
+        tests.append(f'not {blank} and "p_{field.name}"' if field.required else f'({blank} or "p_{field.name}")')
     quoted = {name: f't."{name}"' for name in spec.field_names}
     month = f"date_trunc('month', {quoted[spec.month_field]})::date"
     row_tests = [
@@ -161,10 +163,15 @@ def typed_rows(raw: RawSheet, spec: Sheet, positions: dict[str, int], refs) -> T
         else ""
     )
     sql = f"""
-        with typed as (
-            select cells._row, {", ".join(values)}, ({" and ".join(tests)}) as cells_plain
+        with flagged as (
+            select cells.*, {", ".join(flags)}
             {", k.kpi_code is not null as kpi_known" if has_kpi else ""}
             from cells {kpi_join}
+        ),
+        typed as (
+            select _row, {", ".join(values)}, ({" and ".join(tests)}) as cells_plain
+            {", kpi_known" if has_kpi else ""}
+            from flagged
         ),
         checked as (
             select t._row, {names}, coalesce(t.cells_plain and {" and ".join(row_tests)}, false) as passes

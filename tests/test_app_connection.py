@@ -86,6 +86,28 @@ def test_a_wide_read_through_arrow_gives_the_frame_df_gives_whatever_the_gaps():
     pd.testing.assert_frame_equal(data_access._arrow_frame(con.execute(sql).to_arrow_table()), con.execute(sql).df())
 
 
+def test_the_changes_read_for_the_contracts_on_screen_are_exactly_theirs_from_the_latest_month(on_sample_db, sample):
+    import pandas as pd
+
+    from contract_monitor import data_access
+
+    data_access.clear_caches()
+    every = data_access.latest_month_changes()
+    plain = sample.execute(
+        "select mc.*, p.title from month_changes as mc inner join portfolio_overview as p"
+        " on p.contract_id = mc.contract_id and p.as_of_month = mc.month"
+        " order by mc.contract_id, mc.item_type, mc.item_name"
+    ).df()
+    pd.testing.assert_frame_equal(every, plain)
+    changed = sorted(every["contract_id"].unique())
+    assert len(changed) >= 3
+    on_screen = (*changed[::2], "C999 'not a contract\"")  # the ids go in as data, never as SQL
+    some = data_access.latest_month_changes(on_screen)
+    assert set(some["contract_id"]) == set(changed[::2])
+    pd.testing.assert_frame_equal(some, every[every["contract_id"].isin(on_screen)].reset_index(drop=True))
+    assert data_access.latest_month_changes(()).empty
+
+
 def test_a_contract_months_reads_are_the_rows_the_page_used_to_filter_from_all_its_months(on_sample_db, sample):
     """The contract page reads one month (and a year of KPIs up to it) in SQL; the frames are exactly the
     rows it used to cut out of every month in pandas."""

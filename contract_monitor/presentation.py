@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import re
 
@@ -106,6 +107,12 @@ def rating_points(ratings: pd.Series, legend: pd.DataFrame) -> pd.Series:
 
 def month_label(month) -> str:
     return "—" if month is None or pd.isna(month) else pd.Timestamp(month).strftime("%B %Y")
+
+
+def day(value) -> dt.date | None:
+    """A date without a time of day (a table shows 2026-11-28, and sorts it as a date); None when there is
+    none (a return not yet submitted)."""
+    return None if value is None or pd.isna(value) else pd.Timestamp(value).date()
 
 
 def percent(value: float | None, decimals: int = 0) -> str:
@@ -217,6 +224,27 @@ def source(row, with_who: bool = True) -> str:
     if with_who and isinstance(row.get("imported_by"), str) and not pd.isna(row.get("imported_at")):
         where += f", imported by {row['imported_by']} on {pd.Timestamp(row['imported_at']):%d %B %Y}"
     return where
+
+
+def returns_table(status: pd.DataFrame) -> pd.DataFrame:
+    """The month's returns (``data_access.returns_status``) as the Data import page shows them: one row
+    per contract; dates as days, a return not yet submitted with none, a value never imported with no
+    revision or file."""
+    yes_no = {True: "yes", False: "no"}
+    return pd.DataFrame(
+        {
+            "Contract": status["contract_id"] + " " + status["title"],
+            "Status": status["return_status"],
+            "KPIs": status["kpis_returned"].astype(str) + " of " + status["kpis_expected"].astype(str),
+            "Survey": status["survey_returned"].map(yes_no),
+            "Finance": status["finance_returned"].map(yes_no),
+            "Due": [day(v) for v in status["due_date"]],
+            "Submitted": [day(v) for v in status["first_submitted_date"]],
+            "Revision": [str(int(v)) if not pd.isna(v) and int(v) > 0 else "" for v in status["latest_revision"]],
+            "File": status["last_source_file"].fillna(""),
+            "By": status["last_imported_by"].fillna(""),
+        }
+    ).reset_index(drop=True)
 
 
 def kpi_month_notes(rows: pd.DataFrame, month, with_notes: bool = True) -> list[str]:

@@ -6,7 +6,7 @@ import zipfile
 import pandas as pd
 import streamlit as st
 
-from contract_monitor import data_access, settings, widgets
+from contract_monitor import data_access, presentation, settings, widgets
 from contract_monitor.returns import importer, templates
 
 st.title("Data import")
@@ -109,18 +109,7 @@ else:
         + ", ".join(f"{counts.get(s, 0)} {s}" for s in ("received", "late", "corrected", "missing"))
         + ". A missing return is shown as missing, never filled in."
     )
-    shown = status_table.assign(
-        Contract=status_table["contract_id"] + " " + status_table["title"],
-        Status=status_table["return_status"],
-        KPIs=status_table["kpis_returned"].astype(str) + " of " + status_table["kpis_expected"].astype(str),
-        Survey=status_table["survey_returned"].map({True: "yes", False: "no"}),
-        Finance=status_table["finance_returned"].map({True: "yes", False: "no"}),
-        Due=status_table["due_date"],
-        Submitted=status_table["first_submitted_date"],
-        Revision=status_table["latest_revision"],
-        File=status_table["last_source_file"].fillna(""),
-        By=status_table["last_imported_by"].fillna(""),
-    )[["Contract", "Status", "KPIs", "Survey", "Finance", "Due", "Submitted", "Revision", "File", "By"]]
+    shown = presentation.returns_table(status_table)
     st.dataframe(shown, hide_index=True, use_container_width=True)
 
 st.header("Import history", divider="gray")

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -41,6 +43,9 @@ def test_the_page_shows_templates_returns_status_and_history(imported_db: Path):
     c002 = next(name for name in status.index if name.startswith("C002 "))
     assert status.loc[c001, "Status"] == "received" and status.loc[c001, "By"] == "Page Tester"
     assert status.loc[c002, "Status"] == "missing" and status.loc[c002, "KPIs"].startswith("0 of ")
+    # dates as days, a return not submitted with none, a value never imported with no revision
+    assert status.loc[c001, "Due"] == dt.date(2026, 12, 28) and status.loc[c001, "Revision"] == "1"
+    assert pd.isna(status.loc[c002, "Submitted"]) and status.loc[c002, "Revision"] == ""
     assert any("November 2026: 2 received" in m.value for m in at.markdown)
     history = at.dataframe[1].value
     assert list(history["File"]) == ["example.xlsx"] and list(history["Contracts"]) == ["C001, C003"]

@@ -48,6 +48,34 @@ def _ms(seconds: float) -> float:
     return round(seconds * 1000, 2)
 
 
+def cpu_ticks() -> tuple[int, int] | None:
+    """(clock ticks every CPU spent busy, of them this process's own, every thread included) since boot,
+    from /proc; None where there is no /proc. Busy counts the hypervisor's steal: a virtual machine's
+    core taken away is as lost to the bench as one another process uses."""
+    try:
+        total = Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:9]
+        own = Path("/proc/self/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    user, nice, system, _idle, _iowait, irq, softirq, steal = (int(v) for v in total)
+    return user + nice + system + irq + softirq + steal, int(own[11]) + int(own[12])  # utime, stime
+
+
+def others_cpu_pct(before, after, seconds: float, ticks_per_s: int | None = None) -> float | None:
+    """How busy everything but this process kept the machine between two ``cpu_ticks()``, in % of one core
+    (200 = both cores of this machine): a run with other work going on reads slower, and says so."""
+    if before is None or after is None or seconds <= 0:
+        return None
+    ticks_per_s = ticks_per_s or os.sysconf("SC_CLK_TCK")
+    others = (after[0] - before[0]) - (after[1] - before[1])
+    return round(max(others, 0) / ticks_per_s / seconds * 100, 1)
+
+
+def _or_na(value) -> str:
+    """A measurement for the report, or 'n/a' when it was not measured (results saved by an older bench)."""
+    return "n/a" if value is None else str(value)
+
+
 def summarise(samples_s: list[float]) -> dict[str, float]:
     ordered = sorted(samples_s)
     p95 = ordered[min(len(ordered) - 1, max(0, round(0.95 * len(ordered)) - 1))]
@@ -382,7 +410,9 @@ def run_scale(scale: str, reps: int, work: Path, say: Callable[[str], None]) -> 
         con.close()  # an open connection in this process would stop the import refreshing in place
     result["contract_id"] = contract_id
     say(f"[{scale}] page data calls, warm x{reps}")
+    ticks, started = cpu_ticks(), time.perf_counter()
     result["warm"] = time_warm(db, contract_id, reps)
+    result["warm_others_cpu_pct"] = others_cpu_pct(ticks, cpu_ticks(), time.perf_counter() - started)
     say(f"[{scale}] page data calls, cold x{reps}")
     result["cold"] = time_cold(db, contract_id, reps)
     # The import and the approval come before the pandas baseline: reading every raw table into
@@ -590,8 +620,9 @@ def report(results: list[dict], plot_name: str | None = None) -> str:
         "",
         "| scale | measured | contracts | generate s | first build s | rebuild s "
         "| portfolio p95 ms | contract p95 ms | search p95 ms "
-        "| cold portfolio p95 ms | pandas portfolio ms | pandas ratio | monthly import s | approval s | app RSS MB |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+        "| cold portfolio p95 ms | pandas portfolio ms | pandas ratio | monthly import s | approval s | app RSS MB "
+        "| other processes' CPU during the warm calls, % of a core |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in results:
         lines.append(
@@ -599,7 +630,8 @@ def report(results: list[dict], plot_name: str | None = None) -> str:
             f"| {r['generate_s']} | {r.get('first_build_s', 'n/a')} | {r['rebuild_s']} "
             f"| {r['warm']['portfolio']['p95_ms']} | {r['warm']['contract']['p95_ms']} | {r['search_p95_ms']} "
             f"| {r['cold']['portfolio']['p95_ms']} | {r['pandas']['portfolio']['median_ms']} | {r['pandas_ratio']} "
-            f"| {r['import_s']} | {r.get('approval_s') or 'n/a'} | {r['rss_mb']} |"
+            f"| {r['import_s']} | {r.get('approval_s') or 'n/a'} | {r['rss_mb']} "
+            f"| {_or_na(r.get('warm_others_cpu_pct'))} |"
         )
     lines += ["", *page_table(results)]
     goals = goal_rows(results)

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 from contract_monitor import bench
@@ -46,6 +48,9 @@ def test_bench_smoke_run_writes_results_report_and_summary_line(tmp_path: Path):
         == {"portfolio", "contract", "voices_search_portfolio", "voices_search_contract", "monthly_review"}
     )
     assert all(v["n"] == 2 for v in result["warm"].values())
+    # how busy other processes kept the machine while the warm calls were timed, in the report too
+    assert 0 <= result["warm_others_cpu_pct"] <= 100 * os.cpu_count()
+    assert f"| {result['warm_others_cpu_pct']} |" in docs.read_text()
     assert re.search(r"^\| XS \| \d{4}-\d\d-\d\d \| 12 \|", docs.read_text(), re.MULTILINE)
     assert "Where the first build's time went at XS" in docs.read_text()
     # every page's median and p95, warm and cold, as measured
@@ -144,3 +149,21 @@ def test_the_pandas_ratio_is_rounded_down_so_a_ratio_just_under_the_goal_is_not_
     assert bench.pandas_ratio(result) == 4.99  # 170.95 / 34.23 = 4.994: the contract page is the lower
     verdicts = {g["measure"]: g["verdict"] for g in bench.goal_rows([{"scale": "L", "pandas_ratio": 4.99}])}
     assert verdicts["times faster than the pandas baseline (at least)"] == "not met"
+
+
+def test_other_processes_cpu_is_what_the_machine_was_busy_with_less_this_process():
+    # 10 s of busy ticks (100 a second), 4 of them this process's: 6 s of others' work over 3 s = 2 cores
+    assert bench.others_cpu_pct((1_000, 200), (2_000, 600), 3.0, ticks_per_s=100) == 200.0
+    assert bench.others_cpu_pct((1_000, 200), (1_400, 600), 3.0, ticks_per_s=100) == 0.0  # only this process
+    assert bench.others_cpu_pct(None, (1_000, 200), 3.0) is None  # no /proc
+
+
+def test_this_processs_own_work_is_counted_as_its_own():
+    before = bench.cpu_ticks()
+    started = time.process_time()
+    while time.process_time() - started < 0.3:  # 0.3 s of this process's CPU
+        pass
+    after = bench.cpu_ticks()
+    ticks = os.sysconf("SC_CLK_TCK")
+    assert after[1] - before[1] >= 0.2 * ticks  # its own ticks grew by about 0.3 s
+    assert after[0] - before[0] >= after[1] - before[1]  # and the machine's busy ticks at least as much

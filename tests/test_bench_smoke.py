@@ -167,3 +167,14 @@ def test_this_processs_own_work_is_counted_as_its_own():
     ticks = os.sysconf("SC_CLK_TCK")
     assert after[1] - before[1] >= 0.2 * ticks  # its own ticks grew by about 0.3 s
     assert after[0] - before[0] >= after[1] - before[1]  # and the machine's busy ticks at least as much
+
+
+def test_the_warm_calls_are_timed_from_a_swept_heap(monkeypatch):
+    """What the build left in the bench's process is collected after the warm-up, before any timed call."""
+    events = []
+    monkeypatch.setenv("CONTRACT_MONITOR_DB", "unused.duckdb")
+    monkeypatch.setattr(bench, "page_calls", lambda _contract: {"page": lambda: events.append("call")})
+    monkeypatch.setattr(bench, "_clear_caches", lambda: None)
+    monkeypatch.setattr(bench.gc, "collect", lambda *_args: events.append("collect"))
+    bench.time_warm(Path("unused.duckdb"), "C001", 2)
+    assert events == ["call", "collect", "call", "call"]

@@ -69,6 +69,8 @@ def others_cpu_pct(before, after, seconds: float, ticks_per_s: int | None = None
         return None
     ticks_per_s = ticks_per_s or os.sysconf("SC_CLK_TCK")
     others = (after[0] - before[0]) - (after[1] - before[1])
+    # the kernel counts the machine's ticks and a process's apart: on an idle machine the difference can
+    # be a tick below zero
     return round(max(others, 0) / ticks_per_s / seconds * 100, 1)
 
 
@@ -129,8 +131,8 @@ def time_warm(db: Path, contract_id: str, reps: int) -> dict[str, dict[str, floa
     for call in calls.values():  # open the connection, warm DuckDB's buffers
         call()
     # Start from a swept heap: the build and generation that ran in this process before left garbage
-    # that a full collection would otherwise sweep during a timed call (two of 22.8 and 58.4 ms at S),
-    # which the app's server, that builds nothing, never carries. Garbage the calls make is still
+    # that a full collection would otherwise sweep during a timed call (a probe of the S sequence: one
+    # of 59.5 ms), which the app's server, that builds nothing, never carries. Garbage the calls make is still
     # collected while they are timed, as in the app.
     gc.collect()
     results = {}

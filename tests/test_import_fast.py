@@ -32,13 +32,9 @@ def _raw(sheet: str, header: list[str], rows: list[list[str]]) -> readers.RawShe
 def _both(raw: readers.RawSheet, spec, refs) -> tuple[list[dict] | None, tuple[list[dict], list, list]]:
     """(the quick result, (rows, problems, notes) of the cell-by-cell validation)."""
     col = validate.Collector(raw.file)
-    positions = validate.check_header(raw, spec, validate.Collector(raw.file))
+    positions = validate.check_header(raw, spec, col)
     quick = fast.typed_rows(raw, spec, positions, refs) if positions is not None else None
-    original, fast.typed_rows = fast.typed_rows, lambda *_args: None
-    try:
-        rows = validate.validate_sheet(raw, spec, refs, col)
-    finally:
-        fast.typed_rows = original
+    rows = validate.cell_by_cell(raw, spec, positions, refs, col) if positions is not None else []
     return quick, (rows, col.problems, col.notes)
 
 
@@ -66,6 +62,23 @@ def test_every_kpi_of_every_active_contract_in_one_file_is_typed_at_once(refs):
     spec = SHEETS_BY_NAME["kpi_values"]
     quick, (typed, problems, notes) = _both(_raw("kpi_values", list(spec.field_names), rows), spec, refs)
     assert not problems and not notes and quick == typed
+
+
+def test_files_checked_at_once_together_each_pass_or_fail_on_their_own(refs):
+    spec = SHEETS_BY_NAME["kpi_values"]
+    header = list(spec.field_names)
+    rows = _cells(templates.example_rows()["kpi_values"])
+    bad = [row[:] for row in rows[:3]]
+    bad[1][header.index("value")] = "£12"  # needs the cell-by-cell validation (a sign removed, with a note)
+    twice = [rows[0], rows[0]]  # a duplicate within one file fails; the same rows in two files do not
+    sheets = [_raw("kpi_values", header, r) for r in (rows, bad, rows, twice, rows[:1])]
+    cells = [fast.cells_of(raw, spec, validate.check_header(raw, spec, validate.Collector(raw.file))) for raw in sheets]
+    together = fast.check_at_once(cells, spec, refs)
+    alone = [fast.check_at_once([c], spec, refs)[0] for c in cells]
+    assert [t is not None for t in together] == [True, False, True, False, True]
+    assert together == alone
+    assert [len(t) for t in together if t is not None] == [len(rows), len(rows), 1]
+    assert [r["_row"] for r in together[2]] == list(range(2, len(rows) + 2))  # each file's own row numbers
 
 
 @pytest.mark.parametrize(

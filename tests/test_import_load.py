@@ -168,6 +168,98 @@ def test_a_corrected_resubmission_replaces_the_values_and_keeps_the_history(db: 
     assert status == ("corrected", 2, "c001_kpi_values_v2.csv", "manager")
 
 
+def test_two_files_of_one_import_for_the_same_month_are_stored_as_successive_revisions(db: Path):
+    first = kpi_file([f"C001,{k},2026-11,{v},2026-12-05," for k, v in [("OUT1", 99), ("OUT2", 95), ("OUT3", 1)]])
+    other = kpi_file(["C003,OUT1,2026-11,90,2026-12-05,"], "c003_kpi_values.csv")
+    later = kpi_file(["C001,OUT1,2026-11,80,2026-12-09,", "C001,OUT2,2026-11,95,2026-12-09,"], "c001_v2_kpi_values.csv")
+    result = importer.run([first, other, later], db, by="provider")
+    assert result.ok, result.report()
+    # stored in one statement for all three files, as if one after the other: the later file replaces the first
+    assert result.counts["kpi_values"] == {"added": 6, "replaced": 3}
+    history = query(
+        db,
+        "select contract_id, revision, source_file, rows, is_current, rows_replaced from return_revisions "
+        "where month = '2026-11-01' and return_table = 'kpi_values' order by contract_id, revision",
+    )
+    assert history == [
+        ("C001", 1, "c001_kpi_values.csv", 3, False, None),
+        ("C001", 2, "c001_v2_kpi_values.csv", 2, True, 3),
+        ("C003", 1, "c003_kpi_values.csv", 1, True, None),
+    ]
+    stored = query(
+        db,
+        "select r.source_file, r.source_row, r.value from rec.return_kpi_values as r "
+        "inner join rec.return_imports as i using (source_sha256, source_file) order by 1, 2",
+    )
+    assert stored == [
+        ("c001_kpi_values.csv", 2, 99.0),
+        ("c001_kpi_values.csv", 3, 95.0),
+        ("c001_kpi_values.csv", 4, 1.0),
+        ("c001_v2_kpi_values.csv", 2, 80.0),
+        ("c001_v2_kpi_values.csv", 3, 95.0),
+        ("c003_kpi_values.csv", 2, 90.0),
+    ]
+    values = query(
+        db,
+        "select kpi_code, value from kpi_status where contract_id = 'C001' and month = '2026-11-01' "
+        "and kpi_code in ('OUT1', 'OUT2', 'OUT3') order by 1",
+    )
+    assert values == [("OUT1", 80.0), ("OUT2", 95.0), ("OUT3", None)]  # OUT3 was left out of revision 2
+
+
+def test_rows_checked_cell_by_cell_and_at_once_are_stored_together(db: Path):
+    # the workbook's cells come typed and go cell by cell; the CSV is checked at once: one import, one insert
+    workbook = ("november.xlsx", templates.xlsx_bytes(example=True))
+    csv = kpi_file(["C018,OUT1,2026-11,97,2026-12-05,"], "c018_kpi_values.csv")
+    result = importer.run([workbook, csv], db, by="t")
+    assert result.ok, result.report()
+    assert result.counts["kpi_values"] == {"added": 18, "replaced": 0}
+    per_file = query(
+        db,
+        "select source_file, count(*), min(revision), max(revision), count(source_sheet) "
+        "from rec.return_kpi_values group by 1 order by 1",
+    )
+    assert per_file == [("c018_kpi_values.csv", 1, 1, 1, 0), ("november.xlsx", 17, 1, 1, 17)]
+
+
+def test_files_read_at_the_same_time_are_reported_in_the_order_given(db: Path, monkeypatch):
+    import threading
+    import time
+
+    reading = importer.read_and_check
+    finished: list[str] = []
+    lock = threading.Lock()
+
+    def slow_first(name, data, refs, later, **kw):
+        if name.startswith("a_"):
+            time.sleep(0.5)  # the first file takes longest: the second is read before it
+        out = reading(name, data, refs, later, **kw)
+        with lock:
+            finished.append(name)
+        return out
+
+    monkeypatch.setattr(importer, "read_and_check", slow_first)
+    monkeypatch.setattr(importer.settings, "IMPORT_VALIDATION_WORKERS", 2)
+    files = [
+        kpi_file(["C001,OUT1,2026-11,ninety,,"], "a_kpi_values.csv"),
+        kpi_file(["C003,OUT1,2026-11,97,,"], "b_kpi_values.csv"),
+        kpi_file(["C003,OUT9,2026-11,97,,"], "c_kpi_values.csv"),
+    ]
+    messages: list[str] = []
+    result = importer.run(files, db, progress=messages.append, dry_run=True)
+    assert finished.index("b_kpi_values.csv") < finished.index("a_kpi_values.csv")  # read at the same time
+    assert [m.split(" (")[0].split(":")[0] for m in messages] == [
+        "validating a_kpi_values.csv",
+        "validating b_kpi_values.csv",
+        "validating c_kpi_values.csv",
+        "validated b_kpi_values.csv",
+    ]
+    assert [(p.file, p.row, p.column) for p in result.problems] == [
+        ("a_kpi_values.csv", 2, "value"),
+        ("c_kpi_values.csv", 2, "kpi_code"),
+    ]
+
+
 def test_a_missing_return_is_visible_and_a_late_one_is_marked_late(db: Path):
     assert query(
         db, "select return_status from returns_status where contract_id = 'C018' and month = '2026-10-01'"

@@ -20,10 +20,13 @@ compares the two on generated files):
 
 from __future__ import annotations
 
+import itertools
+import threading
 from collections.abc import Sequence
 
 import duckdb
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from .formats import MAX_TEXT, Field, Sheet
 from .readers import ArrowRows, RawSheet
@@ -75,25 +78,46 @@ def _cell(field: Field, unit_known: bool) -> tuple[str, str]:
     return number, plain
 
 
+_scratch: duckdb.DuckDBPyConnection | None = None
+_scratch_lock = threading.Lock()
+
+
+def scratch() -> duckdb.DuckDBPyConnection:
+    """A connection of its own (close it after use) to the one in-memory database this process keeps
+    for checking files: opening a database takes about 13 ms, which a month of returns sent as one file
+    per provider would pay twice per file. Each connection has its own temporary tables and registered
+    Arrow tables, so files can be checked in threads."""
+    global _scratch
+    with _scratch_lock:
+        if _scratch is None:
+            _scratch = duckdb.connect()
+        return _scratch.cursor()
+
+
 def _references(refs) -> dict[str, pa.Table]:
     """The warehouse's contracts (with their first and last month) and KPIs, as Arrow tables (made once
-    per ``validate.References``)."""
+    per ``validate.References``). Files are checked in threads: the tables are made whole, then
+    published together, so a thread never sees the contracts without the KPIs."""
     tables = refs.arrow_tables
-    if not tables:
-        ids = list(refs.contracts)
-        months = [refs.contract_months(c) for c in ids]
-        tables["contracts"] = pa.table(
+    if "contracts" in tables and "kpis" in tables:
+        return tables
+    ids = list(refs.contracts)
+    months = [refs.contract_months(c) for c in ids]
+    keys = list(refs.kpis)
+    made = {
+        "contracts": pa.table(
             {"contract_id": ids, "first_month": [m[0] for m in months], "last_month": [m[1] for m in months]}
-        )
-        keys = list(refs.kpis)
-        tables["kpis"] = pa.table(
+        ),
+        "kpis": pa.table(
             {
                 "contract_id": [k[0] for k in keys],
                 "kpi_code": [k[1] for k in keys],
                 "unit": [refs.kpis[k] for k in keys],
             }
-        )
-    return tables
+        ),
+    }
+    tables.update(made)
+    return made
 
 
 def _cells(raw: RawSheet, spec: Sheet, positions: dict[str, int]) -> pa.Table | None:
@@ -122,14 +146,35 @@ def _cells(raw: RawSheet, spec: Sheet, positions: dict[str, int]) -> pa.Table | 
     )
 
 
+def cells_of(raw: RawSheet, spec: Sheet, positions: dict[str, int]) -> pa.Table | None:
+    """The sheet's cells as the quick check reads them, or None when it cannot be checked the quick way:
+    a workbook's cells come typed (numbers, dates), and ``validate`` handles those."""
+    if raw.sheet is not None or not raw.rows:
+        return None
+    return _cells(raw, spec, positions)
+
+
 def typed_rows(raw: RawSheet, spec: Sheet, positions: dict[str, int], refs) -> TypedRows | None:
     """The typed rows of a CSV sheet (as ``validate.validate_sheet`` makes them) when every cell is plain
     and every row passes every check; None when any cell or row needs the cell-by-cell validation."""
-    if raw.sheet is not None or not raw.rows:
-        return None  # a workbook's cells come typed (numbers, dates): validate handles those
-    cells = _cells(raw, spec, positions)
-    if cells is None:
-        return None
+    cells = cells_of(raw, spec, positions)
+    return None if cells is None else check_at_once([cells], spec, refs)[0]
+
+
+def check_at_once(files: list[pa.Table], spec: Sheet, refs) -> list[TypedRows | None]:
+    """``typed_rows`` for the cells of several files of one sheet, in one query: a month of returns sent
+    as one file per provider is hundreds of files of a few hundred rows, and one query per file costs
+    about 15 ms whatever its size. Each file is checked on its own (duplicate keys are looked for within
+    a file: a later file of the same import is the next revision), and passes or not on its own."""
+    if not files:
+        return []
+    cells = pa.concat_tables(
+        [
+            table.append_column("_file", pa.array([index] * table.num_rows, pa.int32()))
+            for index, table in enumerate(files)
+        ],
+        promote_options="permissive",
+    )
     has_kpi = "kpi_code" in spec.field_names
     flags, values, tests = [], [], []
     for field in spec.fields:
@@ -146,7 +191,7 @@ def typed_rows(raw: RawSheet, spec: Sheet, positions: dict[str, int], refs) -> T
     row_tests = [
         "r.first_month is not null",
         f"{month} between r.first_month and r.last_month",
-        f"count(*) over (partition by {', '.join(quoted[k] for k in spec.key)}) = 1",
+        f"count(*) over (partition by t._file, {', '.join(quoted[k] for k in spec.key)}) = 1",
     ]
     if has_kpi:
         row_tests.append("t.kpi_known")
@@ -155,10 +200,13 @@ def typed_rows(raw: RawSheet, spec: Sheet, positions: dict[str, int], refs) -> T
     if {"positive", "respondents"} <= set(spec.field_names):
         row_tests.append("t.positive <= t.respondents")
     if "feedback_id" in spec.field_names:
-        row_tests.append("(t.feedback_id is null or count(*) over (partition by t.feedback_id) = 1)")
+        row_tests.append("(t.feedback_id is null or count(*) over (partition by t._file, t.feedback_id) = 1)")
     names = ", ".join(quoted.values())
     kpi_join = (
-        "left join kpis as k on k.contract_id = cells.c_contract_id and k.kpi_code = cells.c_kpi_code"
+        # the KPIs of the file's contracts only: a provider's file names a few of the 400,000 KPIs at L,
+        # and a join to them all would build a table of all of them for every file
+        "left join (select * from kpis where contract_id in (select c_contract_id from cells)) as k"
+        " on k.contract_id = cells.c_contract_id and k.kpi_code = cells.c_kpi_code"
         if has_kpi
         else ""
     )
@@ -169,31 +217,40 @@ def typed_rows(raw: RawSheet, spec: Sheet, positions: dict[str, int], refs) -> T
             from cells {kpi_join}
         ),
         typed as (
-            select _row, {", ".join(values)}, ({" and ".join(tests)}) as cells_plain
+            select _file, _row, {", ".join(values)}, ({" and ".join(tests)}) as cells_plain
             {", kpi_known" if has_kpi else ""}
             from flagged
         ),
         checked as (
-            select t._row, {names}, coalesce(t.cells_plain and {" and ".join(row_tests)}, false) as passes
+            select t._file, t._row, {names}, coalesce(t.cells_plain and {" and ".join(row_tests)}, false) as passes
             from typed as t
             left join contracts as r on r.contract_id = t.contract_id
         )
         select * from checked
     """
-    con = duckdb.connect()
+    con = scratch()
     try:
         con.register("cells", cells)
         for name, table in _references(refs).items():
             con.register(name, table)
-        con.execute(f"create temp table _checked as {sql}")
-        if not con.execute("select count(*) > 0 and bool_and(passes) from _checked").fetchone()[0]:
-            return None
-        # a CSV has no sheet name
-        table = con.execute(f"select _row, null::varchar as _sheet, {names} from _checked as t order by _row")
-        table = table.to_arrow_table()
+        # one statement (a file of a few hundred rows is mostly fixed cost per statement); a CSV has no sheet name
+        table = con.execute(
+            f"select _file, _row, null::varchar as _sheet, {names}, passes from ({sql}) as t order by _file, _row"
+        ).to_arrow_table()
     finally:
         con.close()
-    return TypedRows(table)
+    passed = pc.all(table["passes"])
+    if passed.as_py():  # every file passes: cut the table at each file's first row
+        counts = [f.num_rows for f in files]
+        starts = [0, *itertools.accumulate(counts)][:-1]
+        typed = table.drop_columns(["_file", "passes"])
+        return [TypedRows(typed.slice(start, n)) if n else None for start, n in zip(starts, counts, strict=True)]
+    out: list[TypedRows | None] = []
+    for index, f in enumerate(files):
+        mine = table.filter(pc.equal(table["_file"], index))
+        ok = f.num_rows and pc.all(mine["passes"]).as_py()
+        out.append(TypedRows(mine.drop_columns(["_file", "passes"])) if ok else None)
+    return out
 
 
 class TypedRows(Sequence):

@@ -20,7 +20,8 @@ import getpass
 import hashlib
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -31,7 +32,7 @@ from ..loader import Problem
 from . import adapters_ae, adapters_fft, store
 from .formats import SHEETS, SHEETS_BY_NAME, Sheet
 from .readers import RawSheet, read_file
-from .validate import Collector, References, validate_sheet
+from .validate import Collector, Later, References, settle, validate_sheet
 
 Progress = Callable[[str], None]
 
@@ -156,6 +157,24 @@ def prepare_file(
     contract: str | None = None,
 ) -> tuple[store.Prepared | None, Collector]:
     """Read and validate one file. Returns (prepared, collector); prepared is None when there are problems."""
+    later: list[Later] = []
+    finish = read_and_check(name, data, refs, later, mapping=mapping, mapping_name=mapping_name, contract=contract)
+    settle(later, refs)
+    return finish()
+
+
+def read_and_check(
+    name: str,
+    data: bytes,
+    refs: References,
+    later: list[Later],
+    *,
+    mapping: bytes | None = None,
+    mapping_name: str = "mapping",
+    contract: str | None = None,
+) -> Callable[[], tuple[store.Prepared | None, Collector]]:
+    """``prepare_file`` up to the rows' checks that can be made with other files' (the sheets added to
+    ``later``: see ``validate.settle``); returns what finishes it once they are settled."""
     sha = hashlib.sha256(data).hexdigest()
     col = Collector(Path(name).name)
     item = store.Prepared(name, sha, data, "return")
@@ -217,13 +236,40 @@ def prepare_file(
                 )
             continue  # other sheets of a workbook (e.g. "Read me") are not part of the return
         recognised += 1
-        item.tables[spec.name] = validate_sheet(raw, spec, refs, col)
+        item.tables[spec.name] = validate_sheet(raw, spec, refs, col, later)
     if sheets and not recognised and sheets[0].sheet is not None:
         col.add(sheets[0].sheet, 1, "A", None, "a sheet named one of: " + ", ".join(s.name for s in SHEETS))
-    item.notes = col.notes
-    if not col.problems and not item.rows:
-        col.add(sheets[0].sheet if sheets else None, 2, "A", None, "at least one row to import")
-    return (None if col.problems else item), col
+
+    def finish() -> tuple[store.Prepared | None, Collector]:
+        for table, rows in item.tables.items():
+            if isinstance(rows, Later):
+                item.tables[table] = rows.rows
+        item.notes = col.notes
+        if not col.problems and not item.rows:
+            col.add(sheets[0].sheet if sheets else None, 2, "A", None, "at least one row to import")
+        return (None if col.problems else item), col
+
+    return finish
+
+
+def _in_order(files: list[tuple[str, bytes]], prepare: Callable) -> Iterator[tuple[int, tuple[str, bytes], Callable]]:
+    """Each file with its index and a callable that returns what ``prepare`` made of it. Up to
+    ``settings.IMPORT_VALIDATION_WORKERS`` files are prepared at once, in threads (DuckDB, the CSV
+    reader and hashing let go of the GIL); the caller still gets them, and reports them, in the order
+    given, from its own thread (a Streamlit page can only write from the thread that runs it)."""
+    workers = min(settings.IMPORT_VALIDATION_WORKERS, len(files))
+    if workers <= 1:
+        for index, (name, data) in enumerate(files, start=1):
+            yield index, (name, data), lambda name=name, data=data: prepare(name, data)
+        return
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        futures = [pool.submit(prepare, name, data) for name, data in files]
+        try:
+            for index, (file, future) in enumerate(zip(files, futures, strict=True), start=1):
+                yield index, file, future.result
+        finally:
+            for future in futures:
+                future.cancel()  # the caller stopped early (an error): files not started are not checked
 
 
 def _warehouse_imports(db_path: Path) -> set[str] | None:
@@ -369,17 +415,31 @@ def run(
         warehouse.build(data_dir, db_path, progress=progress, records_path=records_path)
     refs = references or load_references(db_path)
 
-    prepared: list[store.Prepared] = []
-    for index, (name, data) in enumerate(files, start=1):
-        progress(f"validating {Path(name).name} ({index} of {len(files)}, {len(data):,} bytes)")
-        item, col = prepare_file(
+    def prepare(name: str, data: bytes) -> tuple[Callable, list[Later]]:
+        later: list[Later] = []
+        finish = read_and_check(
             name,
             data,
             refs,
+            later,
             mapping=mapping[1] if mapping else None,
             mapping_name=Path(mapping[0]).name if mapping else "mapping",
             contract=contract,
         )
+        return finish, later
+
+    # every file read and its cells checked first; then the rows of all of them at once (a month sent as
+    # one file per provider is hundreds of files), cell by cell only a file whose rows did not all pass
+    finishing, waiting = [], []
+    for index, (name, data), checked in _in_order(files, prepare):
+        progress(f"validating {Path(name).name} ({index} of {len(files)}, {len(data):,} bytes)")
+        finish, later = checked()
+        finishing.append((name, finish))
+        waiting += later
+    settle(waiting, refs)
+    prepared: list[store.Prepared] = []
+    for name, finish in finishing:
+        item, col = finish()
         result.problems += col.problems
         if col.extra:
             result.truncated[col.file] = col.extra
@@ -406,14 +466,7 @@ def run(
         else:
             seen.add(item.sha256)
             result.files.append(item)
-    keys = sorted(
-        {
-            pair
-            for item in result.files
-            for table, rows in item.tables.items()
-            for pair in store.contract_months(table, rows)
-        }
-    )
+    keys = sorted(store.contract_months(result.files))
     result.contracts = sorted({c for c, _ in keys})
     if dry_run:
         result.seconds = time.perf_counter() - started

@@ -17,9 +17,10 @@ from pathlib import Path
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 
 from .. import records
-from .fast import TypedRows
+from .fast import TypedRows, scratch
 from .validate import Note
 
 RECORD_TABLES = {
@@ -94,73 +95,116 @@ def _incoming(rows):
     return rows.table if isinstance(rows, TypedRows) else pd.DataFrame(list(rows))
 
 
-def contract_months(table: str, rows) -> set[tuple[str, dt.date]]:
-    """The (contract, month) pairs the rows of one return table cover."""
-    if not isinstance(rows, TypedRows):
-        return {(r["contract_id"], _month_of(table, r)) for r in rows}
-    con = duckdb.connect()
+def contract_months(items: list[Prepared]) -> set[tuple[str, dt.date]]:
+    """The (contract, month) pairs the rows of these files cover: the rows checked at once (Arrow
+    tables) in one query per kind of return, however many files there are."""
+    pairs: set[tuple[str, dt.date]] = set()
+    at_once: dict[str, list[pa.Table]] = {}
+    for item in items:
+        for table, rows in item.tables.items():
+            if isinstance(rows, TypedRows):
+                at_once.setdefault(table, []).append(rows.table.select(["contract_id", _month_column(table)]))
+            else:
+                pairs |= {(r["contract_id"], _month_of(table, r)) for r in rows}
+    con = scratch()
     try:
-        con.register("incoming", rows.table)
-        pairs = con.execute(
-            f"select distinct contract_id, date_trunc('month', {_month_column(table)})::date from incoming"
-        ).fetchall()
+        for table, tables in at_once.items():
+            con.register("incoming", pa.concat_tables(tables, promote_options="permissive"))
+            pairs.update(
+                con.execute(
+                    f"select distinct contract_id, date_trunc('month', {_month_column(table)})::date from incoming"
+                ).fetchall()
+            )
+            con.unregister("incoming")
     finally:
         con.close()
-    return set(pairs)
+    return pairs
 
 
-def _store_rows(con: duckdb.DuckDBPyConnection, item: Prepared, table: str, rows, who: str, now: dt.datetime) -> int:
-    """Insert one table's rows of a file as the next revision of each contract-month they cover, in SQL
-    (400,000 rows of a month's KPIs for 50,000 contracts take a second, not several). Returns how many
-    stored rows of the latest revisions they replace."""
+def _store_table(
+    con: duckdb.DuckDBPyConnection, table: str, given: list[tuple[Prepared, object]], who: str, now: dt.datetime
+) -> int:
+    """Insert one table's rows of every file of the import, in one statement: each file's rows are the
+    next revision of each contract-month they cover (two files of one import covering the same
+    contract-month: the later file's rows replace the earlier's). A month of returns sent as one file
+    per provider is hundreds of files: a few statements in all, not a few per file. Returns how many
+    stored rows of latest revisions the new rows replace."""
     target = RECORD_TABLES[table]
-    con.register("incoming", _incoming(rows))
+    selects, files = [], []
     try:
-        given = {r[0] for r in con.execute("describe incoming").fetchall()}
-        made: dict[str, str] = {}  # column -> the SQL that makes it (in place of the one given, if any)
-        if table == "kpi_values" and item.file_format == "return":
-            # the own format's blank submitted_date means "sent today"; adapters' sources do not say
-            made["submitted_date"] = f"coalesce(submitted_date, date '{now.date()}')"
-        if table == "narrative_feedback":
-            made["month"] = "date_trunc('month', received_date)::date"
-            given_id = "feedback_id" if "feedback_id" in given else "null"
-            made["feedback_id"] = f"coalesce({given_id}, 'IMP-{item.sha256[:10]}-' || _row::varchar)"
-        exclude = ", ".join(["_row", "_sheet", *(c for c in made if c in given)])
-        con.execute(
-            f"""
-            create or replace temp table _incoming as
-            select * exclude ({exclude}), {"".join(f"{sql} as {c}, " for c, sql in made.items())}
-                date_trunc('month', {_month_column(table)})::date as _key_month,
-                _row as source_row, _sheet::varchar as source_sheet
-            from incoming
-            """
-        )
+        for index, (item, rows) in enumerate(given):
+            view = f"incoming_{index}"
+            con.register(view, _incoming(rows))
+            columns = {r[0] for r in con.execute(f"describe {view}").fetchall()}
+            made: dict[str, str] = {}  # column -> the SQL that makes it (in place of the one given, if any)
+            if table == "kpi_values" and item.file_format == "return":
+                # the own format's blank submitted_date means "sent today"; adapters' sources do not say
+                made["submitted_date"] = f"coalesce(submitted_date, date '{now.date()}')"
+            if table == "narrative_feedback":
+                made["month"] = "date_trunc('month', received_date)::date"
+                given_id = "feedback_id" if "feedback_id" in columns else "null"
+                made["feedback_id"] = f"coalesce({given_id}, 'IMP-{item.sha256[:10]}-' || _row::varchar)"
+            exclude = ", ".join(["_row", "_sheet", *(c for c in made if c in columns)])
+            selects.append(
+                f"""
+                select * exclude ({exclude}), {"".join(f"{sql} as {c}, " for c, sql in made.items())}
+                    date_trunc('month', {_month_column(table)})::date as _key_month,
+                    _row as source_row, _sheet::varchar as source_sheet, {index} as _item
+                from {view}
+                """
+            )
+            files.append((index, Path(item.name).name, item.sha256))
+        con.execute("create or replace temp table _incoming as " + " union all by name ".join(selects))
     finally:
-        con.unregister("incoming")
+        for index in range(len(given)):
+            con.unregister(f"incoming_{index}")
+    con.execute(
+        "create or replace temp table _files as select unnest(?::integer[]) as _item,"
+        " unnest(?::varchar[]) as source_file, unnest(?::varchar[]) as source_sha256",
+        [[f[0] for f in files], [f[1] for f in files], [f[2] for f in files]],
+    )
+    # each file's rows per contract-month, numbered in file order: the nth file is revision latest + n
+    con.execute(
+        """
+        create or replace temp table _groups as
+        select
+            contract_id, _key_month, _item, count(*) as stored,
+            row_number() over (partition by contract_id, _key_month order by _item) as nth,
+            row_number() over (partition by contract_id, _key_month order by _item desc) = 1 as last
+        from _incoming
+        group by contract_id, _key_month, _item
+        """
+    )
     con.execute(
         f"""
         create or replace temp table _latest as
         select t.contract_id, t.month, max(t.revision) as revision
         from {target} as t
-        semi join (select distinct contract_id, _key_month as month from _incoming) as k using (contract_id, month)
+        semi join (select distinct contract_id, _key_month as month from _groups) as k using (contract_id, month)
         group by all
         """
     )
     (replaced_rows,) = con.execute(
-        f"select count(*) from {target} as t inner join _latest as l using (contract_id, month, revision)"
+        f"""
+        select
+            (select count(*) from {target} as t inner join _latest as l using (contract_id, month, revision))
+            + (select coalesce(sum(stored), 0) from _groups where not last)
+        """
     ).fetchone()
     con.execute(
         f"""
         insert into {target} by name
-        select i.* exclude (_key_month), coalesce(l.revision, 0) + 1 as revision, $file as source_file,
-            $sha as source_sha256, $now as imported_at, $who as imported_by
+        select i.* exclude (_key_month, _item), coalesce(l.revision, 0) + g.nth as revision, f.source_file,
+            f.source_sha256, $now as imported_at, $who as imported_by
         from _incoming as i
+        inner join _groups as g using (contract_id, _key_month, _item)
+        inner join _files as f using (_item)
         left join _latest as l on l.contract_id = i.contract_id and l.month = i._key_month
         """,
-        {"file": Path(item.name).name, "sha": item.sha256, "now": now, "who": who},
+        {"now": now, "who": who},
     )
-    con.execute("drop table _incoming")
-    con.execute("drop table _latest")
+    for name in ("_incoming", "_files", "_groups", "_latest"):
+        con.execute(f"drop table {name}")
     return replaced_rows
 
 
@@ -177,13 +221,15 @@ def write(
     with records.connect(records_path) as con:
         con.execute("begin transaction")
         try:
-            for item in items:
-                for table, rows in item.tables.items():
-                    if not rows:
-                        continue
-                    counts[table]["replaced"] += _store_rows(con, item, table, rows, who, now)
+            for table in RECORD_TABLES:
+                given = [(item, item.tables[table]) for item in items if item.tables.get(table)]
+                if not given:
+                    continue
+                counts[table]["replaced"] += _store_table(con, table, given, who, now)
+                for item, rows in given:
                     counts[table]["added"] += len(rows)
                     progress(f"stored {len(rows):,} {table} rows from {item.name}")
+            for item in items:
                 if item.notes:
                     notes = pd.DataFrame(
                         {

@@ -296,14 +296,52 @@ def check_header(raw: RawSheet, spec: Sheet, col: Collector) -> dict[str, int] |
     return positions if ok else None
 
 
-def validate_sheet(raw: RawSheet, spec: Sheet, refs: References, col: Collector) -> list[dict]:
-    """Typed rows (with ``_row`` and ``_sheet``) of one sheet in the project's own format."""
+@dataclass
+class Later:
+    """A sheet whose rows are checked later, the quick way, together with other files' sheets
+    (``settle``); cell by cell if they do not all pass. ``rows`` is None until then."""
+
+    raw: RawSheet
+    spec: Sheet
+    positions: dict[str, int]
+    cells: object  # the Arrow table fast.check_at_once reads
+    col: Collector
+    rows: list[dict] | None = None
+
+
+def validate_sheet(
+    raw: RawSheet, spec: Sheet, refs: References, col: Collector, later: list[Later] | None = None
+) -> list[dict] | Later:
+    """Typed rows (with ``_row`` and ``_sheet``) of one sheet in the project's own format. Given a list
+    ``later``, a sheet that can be checked the quick way is added to it and returned as it is, to be
+    checked with the others (``settle``); its rows are then its ``rows``."""
     positions = check_header(raw, spec, col)
     if positions is None:
         return []
-    clean = fast.typed_rows(raw, spec, positions, refs)  # a return with nothing to report, checked at once
-    if clean is not None:
-        return clean
+    cells = fast.cells_of(raw, spec, positions)
+    if cells is not None:
+        if later is not None:
+            later.append(Later(raw, spec, positions, cells, col))
+            return later[-1]
+        clean = fast.check_at_once([cells], spec, refs)[0]  # a return with nothing to report, checked at once
+        if clean is not None:
+            return clean
+    return cell_by_cell(raw, spec, positions, refs, col)
+
+
+def settle(later: list[Later], refs: References) -> None:
+    """Check the sheets set aside by ``validate_sheet``: those of each kind the quick way in one query,
+    then cell by cell each one that did not pass, reporting to its own file's collector."""
+    for name in dict.fromkeys(w.spec.name for w in later):
+        waiting = [w for w in later if w.spec.name == name]
+        for w, clean in zip(
+            waiting, fast.check_at_once([w.cells for w in waiting], waiting[0].spec, refs), strict=True
+        ):
+            w.rows = clean if clean is not None else cell_by_cell(w.raw, w.spec, w.positions, refs, w.col)
+
+
+def cell_by_cell(raw: RawSheet, spec: Sheet, positions: dict[str, int], refs: References, col: Collector) -> list[dict]:
+    """Typed rows of one sheet checked cell by cell, each problem named with its row and column."""
     fields = [(f.name, f, positions.get(f.name)) for f in spec.fields]
     width = len(raw.header)
     typed_rows: list[dict] = []

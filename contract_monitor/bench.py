@@ -282,9 +282,18 @@ def time_pandas(db: Path, contract_id: str, reps: int) -> dict[str, dict[str, fl
 # --- the run ---------------------------------------------------------------------------------------
 
 
-def time_monthly_import(db: Path, records: Path, say: Callable[[str], None]) -> tuple[float, int]:
+# The second import of the run: next month again, sent as one file per provider of this many contracts
+# (at L, 500 files of 800 rows) rather than in files of 100,000 rows
+CONTRACTS_PER_PROVIDER = 100
+
+
+def time_monthly_import(
+    db: Path, records: Path, say: Callable[[str], None], contracts_per_file: int | None = None
+) -> tuple[float, int, int]:
     """Import next month's KPI return for every contract (the project's CSV format) into the scale's
-    own records store; the warehouse is refreshed in place (or rebuilt when it cannot be)."""
+    own records store; the warehouse is refreshed in place (or rebuilt when it cannot be). The rows go
+    in files of the most rows a file may hold, or of ``contracts_per_file`` contracts each. Returns the
+    seconds, rows and files."""
     from .returns import formats, importer
 
     con = duckdb.connect(str(db), read_only=True)
@@ -295,18 +304,53 @@ def time_monthly_import(db: Path, records: Path, say: Callable[[str], None]) -> 
         rows = con.execute("select contract_id, kpi_code, target from stg_kpi_definitions order by all").fetchall()
     finally:
         con.close()
-    per_file = formats.MAX_ROWS // 2
+    chunks: list[list[tuple]] = []
+    if contracts_per_file:
+        by_contract: dict[str, list[tuple]] = {}
+        for row in rows:
+            by_contract.setdefault(row[0], []).append(row)
+        contracts = list(by_contract.values())
+        for start in range(0, len(contracts), contracts_per_file):
+            chunks.append([row for kpis in contracts[start : start + contracts_per_file] for row in kpis])
+    else:
+        per_file = formats.MAX_ROWS // 2
+        chunks = [rows[start : start + per_file] for start in range(0, len(rows), per_file)]
     files = []
-    for start in range(0, len(rows), per_file):
+    for number, chunk in enumerate(chunks, start=1):
         lines = ["contract_id,kpi_code,month,value,submitted_date,note"]
-        lines += [f"{c},{k},{month},{t},,bench" for c, k, t in rows[start : start + per_file]]
-        files.append((f"bench_{month}_kpi_values_{start // per_file + 1}.csv", ("\n".join(lines) + "\n").encode()))
+        lines += [f"{c},{k},{month},{t},,bench" for c, k, t in chunk]
+        files.append((f"bench_{month}_kpi_values_{number}.csv", ("\n".join(lines) + "\n").encode()))
     started = time.perf_counter()
     result = importer.run(files, db, records_path=records, by="bench", progress=say)
     seconds = time.perf_counter() - started
     if not result.ok:
         raise RuntimeError(result.report())
-    return round(seconds, 2), len(rows)
+    return round(seconds, 2), len(rows), len(files)
+
+
+def _condensed(log: list[str], keep: int = 2) -> list[str]:
+    """A step log (``_step_log``'s lines) with the messages about each file (validating, validated,
+    stored) cut to the first and last ``keep`` of each kind, and a line saying how many are left out."""
+    kinds = ("validating ", "validated ", "stored ")
+
+    def kind(line: str) -> str | None:
+        message = line.split(" s  ", 1)[-1]
+        return next((k for k in kinds if message.startswith(k)), None)
+
+    totals = {k: sum(1 for line in log if kind(line) == k) for k in kinds}
+    seen = dict.fromkeys(kinds, 0)
+    out = []
+    for line in log:
+        k = kind(line)
+        if k is None:
+            out.append(line)
+            continue
+        index, seen[k] = seen[k], seen[k] + 1
+        if index < keep or index >= totals[k] - keep:
+            out.append(line)
+        elif index == keep:
+            out.append(f"         ... {totals[k] - 2 * keep:,} more '{k.strip()}' lines")
+    return out
 
 
 def time_approval(db: Path, records: Path, log: Callable[[str], None]) -> float | None:
@@ -428,7 +472,13 @@ def run_scale(scale: str, reps: int, work: Path, say: Callable[[str], None]) -> 
     # a month has not just done. The baseline reads the raw tables, which neither changes.
     say(f"[{scale}] one month's import for every contract")
     result["import_log"], step = _step_log()
-    result["import_s"], result["import_rows"] = time_monthly_import(db, records, step)
+    result["import_s"], result["import_rows"], result["import_files"] = time_monthly_import(db, records, step)
+    say(f"[{scale}] the next month's import again, as one file per {CONTRACTS_PER_PROVIDER} contracts")
+    log, step = _step_log()
+    result["provider_import_s"], _rows, result["provider_import_files"] = time_monthly_import(
+        db, records, step, contracts_per_file=CONTRACTS_PER_PROVIDER
+    )
+    result["provider_import_log"] = _condensed(log)
     say(f"[{scale}] approving one comment")
     result["approval_log"], step = _step_log()
     result["approval_s"] = time_approval(db, records, step)
@@ -618,6 +668,13 @@ def page_table(results: list[dict]) -> list[str]:
     return lines
 
 
+def _provider_import(r: dict) -> str:
+    """The per-provider import's seconds and file count, or n/a (results from before it was measured)."""
+    if r.get("provider_import_s") is None:
+        return "n/a"
+    return f"{r['provider_import_s']} ({r['provider_import_files']:,})"
+
+
 def report(results: list[dict], plot_name: str | None = None) -> str:
     m = results[0]["machine"] if results else machine()
     lines = [
@@ -628,9 +685,10 @@ def report(results: list[dict], plot_name: str | None = None) -> str:
         "",
         "| scale | measured | contracts | generate s | first build s | rebuild s "
         "| portfolio p95 ms | contract p95 ms | search p95 ms "
-        "| cold portfolio p95 ms | pandas portfolio ms | pandas ratio | monthly import s | approval s | app RSS MB "
+        "| cold portfolio p95 ms | pandas portfolio ms | pandas ratio | monthly import s "
+        f"| next month, one file per {CONTRACTS_PER_PROVIDER} contracts: s (files) | approval s | app RSS MB "
         "| other processes' CPU during the warm calls, % of a core |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in results:
         lines.append(
@@ -638,7 +696,7 @@ def report(results: list[dict], plot_name: str | None = None) -> str:
             f"| {r['generate_s']} | {r.get('first_build_s', 'n/a')} | {r['rebuild_s']} "
             f"| {r['warm']['portfolio']['p95_ms']} | {r['warm']['contract']['p95_ms']} | {r['search_p95_ms']} "
             f"| {r['cold']['portfolio']['p95_ms']} | {r['pandas']['portfolio']['median_ms']} | {r['pandas_ratio']} "
-            f"| {r['import_s']} | {r.get('approval_s') or 'n/a'} | {r['rss_mb']} "
+            f"| {r['import_s']} | {_provider_import(r)} | {r.get('approval_s') or 'n/a'} | {r['rss_mb']} "
             f"| {_or_na(r.get('warm_others_cpu_pct'))} |"
         )
     lines += ["", *page_table(results)]
@@ -660,6 +718,7 @@ def report(results: list[dict], plot_name: str | None = None) -> str:
             ("first_build", "first build"),
             ("rebuild", "full rebuild"),
             ("import", "monthly import"),
+            ("provider_import", "next month's import as one file per provider"),
             ("approval", "approval of one comment"),
         ):
             if r.get(f"{key}_log"):

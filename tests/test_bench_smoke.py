@@ -41,6 +41,7 @@ def test_bench_smoke_run_writes_results_report_and_summary_line(tmp_path: Path):
     ), last
     result = json.loads((tmp_path / "bench" / "XS.json").read_text())
     assert result["import_rows"] == result["rows"]["kpi_definitions"]
+    assert result["provider_import_s"] > 0 and result["provider_import_files"] == 1  # 12 contracts, 100 a file
     assert result["approval_s"] > 0 and any("refreshing in place by feedback_id" in m for m in result["approval_log"])
     assert (
         set(result["warm"])
@@ -109,9 +110,38 @@ def test_each_scales_import_goes_to_that_scales_own_records_store(fixture_db: Pa
     db = tmp_path / "warehouse_XS.duckdb"
     shutil.copy(fixture_db, db)
     records = tmp_path / "records_XS.duckdb"
-    seconds, rows = bench.time_monthly_import(db, records, say=lambda _m: None)
-    assert rows > 0 and records.is_file()
+    seconds, rows, files = bench.time_monthly_import(db, records, say=lambda _m: None)
+    assert rows > 0 and files == 1 and records.is_file()
     assert not (tmp_path / "records.duckdb").exists()  # not the store a sibling scale would share
+
+
+def test_the_next_month_can_be_imported_as_one_file_per_provider(fixture_db: Path, tmp_path: Path):
+    import shutil
+
+    import duckdb
+
+    db = tmp_path / "warehouse_XS.duckdb"
+    shutil.copy(fixture_db, db)
+    records = tmp_path / "records_XS.duckdb"
+    log, step = bench._step_log()
+    _seconds, rows, files = bench.time_monthly_import(db, records, step, contracts_per_file=1)
+    con = duckdb.connect(str(records), read_only=True)
+    try:
+        per_file = con.execute(
+            "select source_file, count(distinct contract_id), count(*) from return_kpi_values group by 1 order by 1"
+        ).fetchall()
+        contracts = con.execute("select count(distinct contract_id) from return_kpi_values").fetchone()[0]
+    finally:
+        con.close()
+    assert files == len(per_file) == contracts >= 3
+    assert all(n == 1 for _file, n, _rows in per_file) and sum(r for *_x, r in per_file) == rows
+    short = bench._condensed(log, keep=1)
+    validating = [line for line in short if "validating " in line]
+    assert len(validating) == 2 and validating[0].endswith(f"(1 of {files}, " + validating[0].split(", ")[-1])
+    assert f"... {files - 2:,} more 'validating' lines" in "\n".join(short)
+    assert [line for line in short if "stored " not in line and "validat" not in line and "more '" not in line] == [
+        line for line in log if "stored " not in line and "validat" not in line
+    ]
 
 
 def test_the_report_judges_each_goal_at_its_scale_and_says_when_one_was_not_measured():

@@ -99,9 +99,17 @@ def test_the_example_return_imports_into_the_sample_as_a_new_month_with_provenan
     )
     assert log == ("november.xlsx", "Fiona Lennox", 30, "C001, C003", 2, str(archived))
     feedback = query(
-        db, "select source_file, source_row, consent_to_share from feedback where feedback_id like 'IMP-%'"
+        db,
+        "select feedback_id, source_file, source_row, consent_to_share from feedback where feedback_id like 'IMP-%'",
     )
-    assert sorted(feedback) == [("november.xlsx", 2, True), ("november.xlsx", 3, True), ("november.xlsx", 4, False)]
+    assert (
+        sorted(feedback)
+        == [  # a comment sent without an id is named after its file's checksum and its row
+            (f"IMP-{sha[:10]}-2", "november.xlsx", 2, True),
+            (f"IMP-{sha[:10]}-3", "november.xlsx", 3, True),
+            (f"IMP-{sha[:10]}-4", "november.xlsx", 4, False),
+        ]
+    )
     files = query(
         db, "select distinct source_file from experience_measure_month where month = '2026-11-01' and is_return"
     )

@@ -121,6 +121,26 @@ def contract_months(items: list[Prepared]) -> set[tuple[str, dt.date]]:
     return pairs
 
 
+def _sources(given: list[tuple[Prepared, object]], sha: bool) -> list[tuple[object, str]]:
+    """The files' rows as few tables as DuckDB can read alike, each with the file's format: the rows
+    checked at once of one format and column types as one Arrow table, any other file's rows on their
+    own; with each row's file (``_item``, its place in the import) and, if ``sha``, its checksum (``_sha``)."""
+    alike: dict[tuple, list[pa.Table]] = {}
+    out: list[tuple[object, str]] = []
+    for index, (item, rows) in enumerate(given):
+        if isinstance(rows, TypedRows):
+            n = rows.table.num_rows
+            table = rows.table.append_column("_item", pa.array([index] * n, pa.int32()))
+            if sha:
+                table = table.append_column("_sha", pa.array([item.sha256] * n, pa.string()))
+            alike.setdefault((item.file_format, rows.table.schema), []).append(table)
+        else:
+            frame = _incoming(rows).assign(_item=index)
+            out.append((frame.assign(_sha=item.sha256) if sha else frame, item.file_format))
+    out += [(pa.concat_tables(tables), file_format) for (file_format, _schema), tables in alike.items()]
+    return out
+
+
 def _store_table(
     con: duckdb.DuckDBPyConnection, table: str, given: list[tuple[Prepared, object]], who: str, now: dt.datetime
 ) -> int:
@@ -130,38 +150,37 @@ def _store_table(
     per provider is hundreds of files: a few statements in all, not a few per file. Returns how many
     stored rows of latest revisions the new rows replace."""
     target = RECORD_TABLES[table]
-    selects, files = [], []
+    selects = []
     try:
-        for index, (item, rows) in enumerate(given):
+        for index, (source, file_format) in enumerate(_sources(given, sha=table == "narrative_feedback")):
             view = f"incoming_{index}"
-            con.register(view, _incoming(rows))
+            con.register(view, source)
             columns = {r[0] for r in con.execute(f"describe {view}").fetchall()}
             made: dict[str, str] = {}  # column -> the SQL that makes it (in place of the one given, if any)
-            if table == "kpi_values" and item.file_format == "return":
+            if table == "kpi_values" and file_format == "return":
                 # the own format's blank submitted_date means "sent today"; adapters' sources do not say
                 made["submitted_date"] = f"coalesce(submitted_date, date '{now.date()}')"
             if table == "narrative_feedback":
                 made["month"] = "date_trunc('month', received_date)::date"
                 given_id = "feedback_id" if "feedback_id" in columns else "null"
-                made["feedback_id"] = f"coalesce({given_id}, 'IMP-{item.sha256[:10]}-' || _row::varchar)"
-            exclude = ", ".join(["_row", "_sheet", *(c for c in made if c in columns)])
+                made["feedback_id"] = f"coalesce({given_id}, 'IMP-' || left(_sha, 10) || '-' || _row::varchar)"
+            exclude = ", ".join(["_row", "_sheet", *(c for c in ["_sha", *made] if c in columns)])
             selects.append(
                 f"""
                 select * exclude ({exclude}), {"".join(f"{sql} as {c}, " for c, sql in made.items())}
                     date_trunc('month', {_month_column(table)})::date as _key_month,
-                    _row as source_row, _sheet::varchar as source_sheet, {index} as _item
+                    _row as source_row, _sheet::varchar as source_sheet
                 from {view}
                 """
             )
-            files.append((index, Path(item.name).name, item.sha256))
         con.execute("create or replace temp table _incoming as " + " union all by name ".join(selects))
     finally:
-        for index in range(len(given)):
+        for index in range(len(selects)):
             con.unregister(f"incoming_{index}")
     con.execute(
         "create or replace temp table _files as select unnest(?::integer[]) as _item,"
         " unnest(?::varchar[]) as source_file, unnest(?::varchar[]) as source_sha256",
-        [[f[0] for f in files], [f[1] for f in files], [f[2] for f in files]],
+        [list(range(len(given))), [Path(item.name).name for item, _ in given], [item.sha256 for item, _ in given]],
     )
     # each file's rows per contract-month, numbered in file order: the nth file is revision latest + n
     con.execute(
@@ -246,19 +265,22 @@ def write(
                     con.register("incoming_notes", notes)
                     con.execute("insert into return_notes by name select * from incoming_notes")
                     con.unregister("incoming_notes")
-                con.execute(
-                    "insert into return_imports values (?, ?, ?, ?, ?, ?, ?, ?)",
-                    [
-                        item.sha256,
-                        Path(item.name).name,
-                        str(archived.get(item.sha256, "")),
-                        item.file_format,
-                        now,
-                        who,
-                        item.rows,
-                        "; ".join(f"{k}: {v:,}" for k, v in item.stats.items()),
-                    ],
-                )
+            # every file's line in one statement (a month may be hundreds of providers' files)
+            imports = pd.DataFrame(
+                {
+                    "source_sha256": [item.sha256 for item in items],
+                    "source_file": [Path(item.name).name for item in items],
+                    "archived_as": [str(archived.get(item.sha256, "")) for item in items],
+                    "file_format": [item.file_format for item in items],
+                    "imported_at": pd.Series([now] * len(items), dtype="datetime64[us]"),
+                    "imported_by": who,
+                    "rows_stored": [item.rows for item in items],
+                    "summary": ["; ".join(f"{k}: {v:,}" for k, v in item.stats.items()) for item in items],
+                }
+            )
+            con.register("incoming_imports", imports)
+            con.execute("insert into return_imports select * from incoming_imports")
+            con.unregister("incoming_imports")
             pause_point("before-commit")
             con.execute("commit")
         except BaseException:

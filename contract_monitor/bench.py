@@ -718,10 +718,10 @@ def report(results: list[dict], plot_name: str | None = None) -> str:
             ("first_build", "first build"),
             ("rebuild", "full rebuild"),
             ("import", "monthly import"),
-            ("provider_import", "next month's import as one file per provider"),
+            ("provider_import", "next month's import (one file per provider)"),
             ("approval", "approval of one comment"),
         ):
             if r.get(f"{key}_log"):
-                lines += [f"Where the {what}'s time went at {r['scale']} (seconds since it started):", "", "```"]
+                lines += [f"Where the time of the {what} went at {r['scale']} (seconds since it started):", "", "```"]
                 lines += r[f"{key}_log"] + ["```", ""]
     return "\n".join(lines)

@@ -53,7 +53,7 @@ def test_bench_smoke_run_writes_results_report_and_summary_line(tmp_path: Path):
     assert 0 <= result["warm_others_cpu_pct"] <= 100 * os.cpu_count()
     assert f"| {result['warm_others_cpu_pct']} |" in docs.read_text()
     assert re.search(r"^\| XS \| \d{4}-\d\d-\d\d \| 12 \|", docs.read_text(), re.MULTILINE)
-    assert "Where the first build's time went at XS" in docs.read_text()
+    assert "Where the time of the first build went at XS" in docs.read_text()
     # every page's median and p95, warm and cold, as measured
     review = result["warm"]["monthly_review"], result["cold"]["monthly_review"]
     row = (
@@ -61,7 +61,7 @@ def test_bench_smoke_run_writes_results_report_and_summary_line(tmp_path: Path):
         f"| {review[1]['median_ms']} | {review[1]['p95_ms']} | 2 |"
     )
     assert row in docs.read_text().splitlines()
-    assert "Where the full rebuild's time went at XS" in docs.read_text()
+    assert "Where the time of the full rebuild went at XS" in docs.read_text()
     assert result["first_build_s"] > 0 and any("tagged 0 new distinct" in line for line in result["rebuild_log"])
     assert (tmp_path / "benchmarks_scaling.png").stat().st_size > 10_000
 

@@ -262,6 +262,7 @@ def test_files_read_at_the_same_time_are_reported_in_the_order_given(db: Path, m
         "validating c_kpi_values.csv",
         "validated b_kpi_values.csv",
     ]
+    assert messages[-1] == "validated b_kpi_values.csv: 1 row"
     assert [(p.file, p.row, p.column) for p in result.problems] == [
         ("a_kpi_values.csv", 2, "value"),
         ("c_kpi_values.csv", 2, "kpi_code"),

@@ -32,6 +32,7 @@ from ..loader import Problem
 from . import adapters_ae, adapters_fft, store
 from .formats import SHEETS, SHEETS_BY_NAME, Sheet
 from .readers import RawSheet, read_file
+from .store import rows_text
 from .validate import Collector, Later, References, settle, validate_sheet
 
 Progress = Callable[[str], None]
@@ -81,7 +82,7 @@ class ImportResult:
             lines.append(f"{verb} {Path(item.name).name} (sha256 {item.sha256[:12]}…, {item.file_format} format):")
             for table, rows in item.tables.items():
                 if rows:
-                    lines.append(f"  {table}: {len(rows):,} rows")
+                    lines.append(f"  {table}: {rows_text(len(rows))}")
             for key, value in item.stats.items():
                 lines.append(f"  {key}: {value:,}")
             if item.notes:
@@ -445,7 +446,7 @@ def run(
             result.truncated[col.file] = col.extra
         if item is not None:
             prepared.append(item)
-            progress(f"validated {Path(name).name}: {item.rows:,} rows")
+            progress(f"validated {Path(name).name}: {rows_text(item.rows)}")
     if result.problems:
         result.seconds = time.perf_counter() - started
         return result
@@ -483,7 +484,7 @@ def run(
     if result.files:
         archive_dir = db_path.parent / "imports"
         archived = {item.sha256: store.archive(archive_dir, item) for item in result.files}
-        progress(f"writing {sum(i.rows for i in result.files):,} rows to {records_path.name} in one transaction")
+        progress(f"writing {rows_text(sum(i.rows for i in result.files))} to {records_path.name} in one transaction")
         result.counts = store.write(records_path, result.files, who, archived, progress)
 
     def build_progress(message: str) -> None:

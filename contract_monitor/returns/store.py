@@ -81,6 +81,11 @@ def archive(archive_dir: Path, item: Prepared) -> Path:
     return target
 
 
+def rows_text(n: int, kind: str = "") -> str:
+    """'1 row', '400,000 rows', '1 kpi_values row': a count of rows for a progress message or report."""
+    return f"{n:,} {kind + ' ' if kind else ''}row{'' if n == 1 else 's'}"
+
+
 def _month_column(table: str) -> str:
     """The column whose month a row of ``table`` belongs to (a comment: the month it was received)."""
     return "received_date" if table == "narrative_feedback" else "month"
@@ -247,7 +252,7 @@ def write(
                 counts[table]["replaced"] += _store_table(con, table, given, who, now)
                 for item, rows in given:
                     counts[table]["added"] += len(rows)
-                    progress(f"stored {len(rows):,} {table} rows from {item.name}")
+                    progress(f"stored {rows_text(len(rows), table)} from {item.name}")
             for item in items:
                 if item.notes:
                     notes = pd.DataFrame(

@@ -23,9 +23,9 @@ DEFAULT_DB = PROJECT_ROOT / "data" / "warehouse.duckdb"
 # footprint flat however large the warehouse is.
 APP_MEMORY_LIMIT = os.environ.get("CONTRACT_MONITOR_APP_MEMORY_LIMIT", "512MB")
 
-# How many of an import's files are read and checked at once. One file's checks (a DuckDB query over
-# 100,000 rows) keep two cores only two-thirds busy, so two files at a time finish sooner; the import
-# still reports each file in the order given.
+# How many of an import's files are read at once (parsed, hashed, their header and cells checked; the
+# rows of all of them are then checked together in one query). Two at a time checked the bench's four
+# files at L in 0.95-1.04 s against 1.08-1.13 s one at a time; the import still reports them in order.
 IMPORT_VALIDATION_WORKERS = max(1, int(os.environ.get("CONTRACT_MONITOR_IMPORT_VALIDATION_WORKERS", "2")))
 
 

@@ -1,10 +1,11 @@
 """The quick way through a clean CSV return: every check at once, in DuckDB, instead of cell by cell.
 
-``validate.validate_sheet`` checks a return cell by cell in Python so that each problem can name its
+``validate.cell_by_cell`` checks a return cell by cell in Python so that each problem can name its
 file, row and column; at 400,000 rows (a month's KPIs for 50,000 contracts) that takes about 9 s.
-Most returns have no problem at all. ``typed_rows`` runs the same checks over whole columns and
-returns the typed rows when every cell is already in its plain form and every row passes; otherwise
-None, and the cell-by-cell validation runs and reports (or normalises, with a note) what it finds.
+Most returns have no problem at all. ``check_at_once`` runs the same checks over whole columns, for
+every file of an import in one query, and gives each file's typed rows when every cell is already in
+its plain form and every row passes (``typed_rows``: one file); otherwise None, and the cell-by-cell
+validation runs and reports (or normalises, with a note) what it finds.
 
 Its idea of "plain" is deliberately narrower than what ``validate`` accepts, so a file passing here is
 one ``validate`` accepts without a single note, with the same typed values (tests/test_import_fast.py
@@ -155,7 +156,7 @@ def cells_of(raw: RawSheet, spec: Sheet, positions: dict[str, int]) -> pa.Table 
 
 
 def typed_rows(raw: RawSheet, spec: Sheet, positions: dict[str, int], refs) -> TypedRows | None:
-    """The typed rows of a CSV sheet (as ``validate.validate_sheet`` makes them) when every cell is plain
+    """The typed rows of a CSV sheet (as ``validate.cell_by_cell`` makes them) when every cell is plain
     and every row passes every check; None when any cell or row needs the cell-by-cell validation."""
     cells = cells_of(raw, spec, positions)
     return None if cells is None else check_at_once([cells], spec, refs)[0]

@@ -54,7 +54,7 @@ class References:
     ):
         self._contracts = contracts
         self._kpis = kpis
-        self.arrow_tables = dict(arrow_tables or {})  # made once by fast.typed_rows when not given
+        self.arrow_tables = dict(arrow_tables or {})  # made once by fast.check_at_once when not given
 
     @property
     def contracts(self) -> dict[str, tuple[dt.date, dt.date]]:
@@ -310,23 +310,19 @@ class Later:
 
 
 def validate_sheet(
-    raw: RawSheet, spec: Sheet, refs: References, col: Collector, later: list[Later] | None = None
+    raw: RawSheet, spec: Sheet, refs: References, col: Collector, later: list[Later]
 ) -> list[dict] | Later:
-    """Typed rows (with ``_row`` and ``_sheet``) of one sheet in the project's own format. Given a list
-    ``later``, a sheet that can be checked the quick way is added to it and returned as it is, to be
-    checked with the others (``settle``); its rows are then its ``rows``."""
+    """Typed rows (with ``_row`` and ``_sheet``) of one sheet in the project's own format. A sheet that can
+    be checked the quick way is added to ``later`` and returned as it is, to be checked with the other
+    files' (``settle``); its rows are then its ``rows``. Any other goes cell by cell now."""
     positions = check_header(raw, spec, col)
     if positions is None:
         return []
     cells = fast.cells_of(raw, spec, positions)
-    if cells is not None:
-        if later is not None:
-            later.append(Later(raw, spec, positions, cells, col))
-            return later[-1]
-        clean = fast.check_at_once([cells], spec, refs)[0]  # a return with nothing to report, checked at once
-        if clean is not None:
-            return clean
-    return cell_by_cell(raw, spec, positions, refs, col)
+    if cells is None:
+        return cell_by_cell(raw, spec, positions, refs, col)
+    later.append(Later(raw, spec, positions, cells, col))
+    return later[-1]
 
 
 def settle(later: list[Later], refs: References) -> None:

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import duckdb
 
-from . import settings
+from . import settings, storage
 
 
 def ddl_files() -> list[Path]:
@@ -42,6 +42,8 @@ def connect(
     deadline = time.monotonic() + wait_s
     while True:
         try:
+            if not read_only:
+                storage.create(path)  # a new store is written in the project's storage format
             con = duckdb.connect(str(path), read_only=read_only)
             break
         except duckdb.IOException as exc:

@@ -18,6 +18,10 @@ RECORDS_DDL_DIR = QUERIES_DIR / "records"
 
 DEFAULT_DB = PROJECT_ROOT / "data" / "warehouse.duckdb"
 
+# The storage format of the DuckDB files the project creates (contract_monitor/storage.py): the pinned
+# DuckDB's own, not the 0.10 format DuckDB writes by default so that older versions can read a file.
+DUCKDB_STORAGE_VERSION = "v1.5.0"
+
 # How much memory the app's DuckDB may use for its buffer pool and queries (it spills to disk
 # beyond this). Pages read small slices of precomputed marts, so a modest limit keeps the app's
 # footprint flat however large the warehouse is.

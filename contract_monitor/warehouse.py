@@ -17,7 +17,7 @@ from pathlib import Path
 
 import duckdb
 
-from . import __version__, loader, models, records, reuse, schema, search_index, settings
+from . import __version__, loader, models, records, reuse, schema, search_index, settings, storage
 from .narrative import enrich as narrative_enrich
 
 
@@ -167,6 +167,7 @@ def build(
     temp = db_path.with_name(f"{db_path.name}.building-{os.getpid()}")
     _remove(temp)
     try:
+        storage.create(temp)
         con = duckdb.connect(str(temp))
         con.execute("set enable_progress_bar = false")
         try:

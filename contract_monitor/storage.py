@@ -6,7 +6,9 @@ format of the pinned version (``settings.DUCKDB_STORAGE_VERSION``), whose string
 (dictionary and FSST together) writes text faster: a month's rows of ``kpi_status`` at L (400,000 rows,
 41 columns) went in 0.79 s against 1.08-1.19 s, ``stg_kpi_values``' 0.27 against 0.43 s (session 14).
 A file keeps the format it was created in: an existing warehouse moves to it at its next rebuild, and
-an existing records store stays as it is (DuckDB reads and writes both).
+an existing records store stays as it is (DuckDB reads and writes both). Attaching a file with
+``storage_version`` would move it over in place, after which the DuckDB an earlier version of the project
+pinned could no longer open it; a records store is history, so it is not moved behind anyone's back.
 """
 
 from __future__ import annotations

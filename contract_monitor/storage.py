@@ -17,17 +17,19 @@ from pathlib import Path
 
 import duckdb
 
-from . import settings
+from . import loader, settings
 
 
 def create(path: Path) -> None:
     """Create an empty DuckDB file at ``path`` in the project's storage format (if there is none)."""
     if Path(path).exists():
         return
-    quoted = str(path).replace("'", "''")
     con = duckdb.connect()
     try:
-        con.execute(f"attach '{quoted}' as new_file (storage_version '{settings.DUCKDB_STORAGE_VERSION}')")
+        con.execute(
+            f"attach {loader.quote_literal(str(path))} as new_file"
+            f" (storage_version {loader.quote_literal(settings.DUCKDB_STORAGE_VERSION)})"
+        )
         con.execute("detach new_file")
     finally:
         con.close()

@@ -19,7 +19,7 @@ import pandas as pd
 import pyarrow as pa
 import streamlit as st
 
-from . import access, search_index, settings, warehouse
+from . import access, loader, search_index, settings, warehouse
 
 
 def _db_state() -> tuple[str, float]:
@@ -35,8 +35,7 @@ def _connection(path: str, mtime: float) -> duckdb.DuckDBPyConnection:
     if not Path(path).is_file():
         warehouse.connect(Path(path), read_only=True)  # raises the "build it with" message
     con = duckdb.connect(config={"memory_limit": settings.APP_MEMORY_LIMIT})
-    quoted = path.replace("'", "''")
-    con.execute(f"attach '{quoted}' as warehouse (read_only)")
+    con.execute(f"attach {loader.quote_literal(path)} as warehouse (read_only)")
     _open.add(con)
     return con
 

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import duckdb
 
-from . import settings, storage
+from . import loader, settings, storage
 
 
 def ddl_files() -> list[Path]:
@@ -77,7 +77,7 @@ def copy_into_warehouse(con: duckdb.DuckDBPyConnection, path: Path | None = None
     if path.is_file() and tables:
         with connect(path, read_only=True):
             pass  # waits for any writer to finish before attaching
-        con.execute(f"attach '{path}' as records_store (read_only)")
+        con.execute(f"attach {loader.quote_literal(str(path))} as records_store (read_only)")
         try:
             stored = {
                 r[0]

@@ -34,6 +34,21 @@ def test_records_are_copied_into_every_build(ddl, fixture_dir: Path, tmp_path: P
         con.close()
 
 
+def test_records_are_copied_from_a_store_in_a_folder_whose_name_has_an_apostrophe(
+    ddl, fixture_dir: Path, tmp_path: Path
+):
+    folder = tmp_path / "O'Neill's returns"
+    folder.mkdir()
+    store = folder / "records.duckdb"
+    with records.connect(store) as con:
+        con.execute("insert into notes values (1, 'agreed an improvement plan')")
+    db = folder / "warehouse.duckdb"
+    warehouse.build(fixture_dir, db, records_path=store)
+    con = duckdb.connect(str(db), read_only=True)
+    assert con.execute("select * from rec.notes").fetchall() == [(1, "agreed an improvement plan")]
+    con.close()
+
+
 def test_a_build_without_a_records_store_has_empty_record_tables(ddl, fixture_dir: Path, tmp_path: Path):
     db = tmp_path / "warehouse.duckdb"
     warehouse.build(fixture_dir, db, records_path=tmp_path / "absent.duckdb")

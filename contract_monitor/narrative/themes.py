@@ -26,6 +26,7 @@ import duckdb
 import pandas as pd
 
 from .. import settings
+from ..loader import quote_literal
 
 COLUMNS = ("theme", "label", "description", "patterns", "critical", "fft_topics")
 
@@ -130,13 +131,10 @@ def sql_expression(themes: list[Theme], lowered: str) -> str:
     if not themes:
         return "cast([] as varchar[])"
     cases = ", ".join(
-        f"case when regexp_matches({lowered}, {_literal(_pattern(t))}) then {_literal(t.theme)} end" for t in themes
+        f"case when regexp_matches({lowered}, {quote_literal(_pattern(t))}) then {quote_literal(t.theme)} end"
+        for t in themes
     )
     return f"list_filter([{cases}], x -> x is not null)"
-
-
-def _literal(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
 
 
 def tag(texts: list[str], themes: list[Theme]) -> list[list[str]]:

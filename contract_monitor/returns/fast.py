@@ -29,6 +29,7 @@ import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from ..loader import quote_literal
 from .formats import MAX_TEXT, Field, Sheet
 from .readers import ArrowRows, RawSheet
 
@@ -40,10 +41,6 @@ _PLAIN_DATE = r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
 _WHOLE_LIMIT = 2**53  # validate.parse_whole refuses larger whole numbers
 
 
-def _literal(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
-
-
 def _cell(field: Field, unit_known: bool) -> tuple[str, str]:
     """(typed value, plain-form test) for one non-blank cell of ``field``, as SQL over column ``c_<name>``."""
     c = f'"c_{field.name}"'
@@ -51,21 +48,22 @@ def _cell(field: Field, unit_known: bool) -> tuple[str, str]:
     if kind == "yn":
         return c, f"{c} in ('y', 'n')"
     if kind in ("text", "choice"):
-        plain = f"regexp_full_match({c}, {_literal(_PLAIN_TEXT)}) and strlen({c}) <= {MAX_TEXT}"
+        plain = f"regexp_full_match({c}, {quote_literal(_PLAIN_TEXT)}) and strlen({c}) <= {MAX_TEXT}"
         if kind == "choice":
-            plain += f" and {c} in ({', '.join(_literal(choice) for choice in field.choices)})"
+            plain += f" and {c} in ({', '.join(quote_literal(choice) for choice in field.choices)})"
         return c, plain
     if kind == "month":
         value = f"make_date(try_cast(substr({c}, 1, 4) as integer), try_cast(substr({c}, 6, 2) as integer), 1)"
-        return value, f"regexp_full_match({c}, {_literal(_PLAIN_MONTH)}) and substr({c}, 1, 4) >= '1900'"
+        return value, f"regexp_full_match({c}, {quote_literal(_PLAIN_MONTH)}) and substr({c}, 1, 4) >= '1900'"
     if kind == "date":
         value = f"try_cast({c} as date)"
         plain = (
-            f"regexp_full_match({c}, {_literal(_PLAIN_DATE)}) and {value} is not null and substr({c}, 1, 4) >= '1900'"
+            f"regexp_full_match({c}, {quote_literal(_PLAIN_DATE)}) and {value} is not null"
+            f" and substr({c}, 1, 4) >= '1900'"
         )
         return value, plain
     number = f"try_cast({c} as double)"
-    plain = f"regexp_full_match({c}, {_literal(_PLAIN_NUMBER)}) and isfinite({number})"
+    plain = f"regexp_full_match({c}, {quote_literal(_PLAIN_NUMBER)}) and isfinite({number})"
     if kind in ("count", "rating"):
         low, high = (1, 5) if kind == "rating" else (0, field.maximum)
         plain += f" and {number} = floor({number}) and {number} <= {_WHOLE_LIMIT} and {number} >= {low}"

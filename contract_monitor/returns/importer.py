@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
+import pyarrow as pa
 
 from .. import loader, models, settings, warehouse
 from ..loader import Problem
@@ -302,11 +303,20 @@ _RATINGS_SQL = (
 )
 
 
-def _wanted(con: duckdb.DuckDBPyConnection, wanted: list[tuple]) -> None:
-    con.execute(
-        "create temp table _wanted as select unnest(?::varchar[]) as contract_id, unnest(?::date[]) as month",
-        [[c for c, _ in wanted], [m for _, m in wanted]],
+def _wanted(con: duckdb.DuckDBPyConnection, wanted: set[tuple]) -> None:
+    """Temporary table ``_wanted`` of (contract_id, month). Handed over as an Arrow table: as two list
+    parameters, 50,000 contract-months (a month for every contract at L) took 0.2 s to convert."""
+    pairs = pa.table(
+        {
+            "contract_id": pa.array([c for c, _ in wanted], pa.string()),
+            "month": pa.array([m for _, m in wanted], pa.date32()),
+        }
     )
+    con.register("_wanted_pairs", pairs)
+    try:
+        con.execute("create temp table _wanted as select * from _wanted_pairs")
+    finally:
+        con.unregister("_wanted_pairs")
 
 
 # a month's import for every contract changes hundreds of thousands of ratings: the result lists the first
@@ -321,15 +331,23 @@ def _rating_changes(db_path: Path, keys: list[tuple], before: dict[tuple, str]) 
         return 0, []
     con = warehouse.connect(db_path, read_only=True)
     try:
-        _wanted(con, sorted(set(keys)))
+        _wanted(con, set(keys))
         con.execute(f"create temp table _after as {_RATINGS_SQL[0]}")
         con.execute(f"insert into _after {_RATINGS_SQL[1]}")
         was = list(before.items())
-        con.execute(
-            "create temp table _before as select unnest(?::varchar[]) as contract_id, unnest(?::date[]) as month,"
-            " unnest(?::varchar[]) as item, unnest(?::varchar[]) as rating",
-            [[k[0] for k, _ in was], [k[1] for k, _ in was], [k[2] for k, _ in was], [r for _, r in was]],
+        con.register(
+            "_was",
+            pa.table(
+                {
+                    "contract_id": pa.array([k[0] for k, _ in was], pa.string()),
+                    "month": pa.array([k[1] for k, _ in was], pa.date32()),
+                    "item": pa.array([k[2] for k, _ in was], pa.string()),
+                    "rating": pa.array([r for _, r in was], pa.string()),
+                }
+            ),
         )
+        con.execute("create temp table _before as select * from _was")
+        con.unregister("_was")
         changed = (
             "from _after as a left join _before as b using (contract_id, month, item)"
             " where a.rating is distinct from b.rating"
@@ -354,7 +372,7 @@ def _ratings(db_path: Path, keys: list[tuple]) -> dict[tuple, str]:
     every month of every contract."""
     if not keys or not db_path.is_file():
         return {}
-    wanted = sorted(set(keys))
+    wanted = set(keys)
     con = warehouse.connect(db_path, read_only=True)
     try:
         (latest,) = con.execute("select max(month) from contract_month").fetchone()

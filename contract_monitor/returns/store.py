@@ -215,19 +215,30 @@ def _store_table(
             + (select coalesce(sum(stored), 0) from _groups where not last)
         """
     ).fetchone()
+    # each file's contract-months with their revision and the file's name, then one join of the rows to
+    # them: joined to the groups, the files and the latest revisions in turn, DuckDB hashed the 400,000
+    # incoming rows (a month at L) instead of the 50,000 contract-months, and the insert took 4 times as long
+    con.execute(
+        """
+        create or replace temp table _revisions as
+        select g.contract_id, g._key_month, g._item, coalesce(l.revision, 0) + g.nth as revision, f.source_file,
+            f.source_sha256
+        from _groups as g
+        inner join _files as f using (_item)
+        left join _latest as l on l.contract_id = g.contract_id and l.month = g._key_month
+        """
+    )
     con.execute(
         f"""
         insert into {target} by name
-        select i.* exclude (_key_month, _item), coalesce(l.revision, 0) + g.nth as revision, f.source_file,
-            f.source_sha256, $now as imported_at, $who as imported_by
+        select i.* exclude (_key_month, _item), r.revision, r.source_file, r.source_sha256,
+            $now as imported_at, $who as imported_by
         from _incoming as i
-        inner join _groups as g using (contract_id, _key_month, _item)
-        inner join _files as f using (_item)
-        left join _latest as l on l.contract_id = i.contract_id and l.month = i._key_month
+        inner join _revisions as r using (contract_id, _key_month, _item)
         """,
         {"now": now, "who": who},
     )
-    for name in ("_incoming", "_files", "_groups", "_latest"):
+    for name in ("_incoming", "_files", "_groups", "_latest", "_revisions"):
         con.execute(f"drop table {name}")
     return replaced_rows
 

@@ -120,13 +120,17 @@ def _arrow_frame(table: pa.Table) -> pd.DataFrame:
     return frame
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
+@st.cache_resource(max_entries=64, show_spinner=False)
 def _cached(sql: str, params: tuple, state: tuple[str, float]) -> pd.DataFrame:
     return _query(sql, list(params))
 
 
 def read(sql: str, *params) -> pd.DataFrame:
-    return _cached(sql, tuple(params), _db_state())
+    """The query's frame, cached as one shared frame per query and warehouse file; each caller gets a
+    copy, so a page cannot change another's. ``st.cache_data`` pickled every frame it stored and
+    unpickled it on every read: at L a contract page's five reads took 35.6-36.0 ms with it, 32.4-34.4
+    ms like this (median of 40 each)."""
+    return _cached(sql, tuple(params), _db_state()).copy()
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)

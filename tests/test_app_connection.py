@@ -139,3 +139,18 @@ def test_a_contract_months_reads_are_the_rows_the_page_used_to_filter_from_all_i
         lambda f: f["quarter_start"] <= month - pd.DateOffset(months=6),
     )
     data_access._connection.clear()
+
+
+def test_a_cached_read_gives_each_caller_a_frame_of_its_own(on_sample_db):
+    # reads are cached as one shared frame (not pickled per read): a page that changes the frame it got
+    # must not change what the next page, or the next rerun, reads
+    data_access.clear_caches()
+    for read in (data_access.contract_months, lambda _c: data_access.portfolio_overview()):
+        first = read("C001")
+        expected = first.copy()
+        first.iloc[0, 0] = "changed by a page"
+        first["added_by_a_page"] = 1
+        again = read("C001")
+        assert again.equals(expected)
+        assert "added_by_a_page" not in again.columns
+    data_access.clear_caches()

@@ -54,7 +54,7 @@ def _layout(fig: go.Figure, title: str, y_title: str = "", height: int = 300) ->
         plot_bgcolor="white",
         paper_bgcolor="white",
         # below the axis: above the plot a legend that wraps on a narrow screen would cover the title
-        legend={"orientation": "h", "yanchor": "top", "y": -0.18, "x": 0, "xanchor": "left"},
+        legend={"orientation": "h", "yanchor": "top", "y": -0.26, "x": 0, "xanchor": "left"},
         hovermode="x unified",
     )
     fig.update_yaxes(title_text=y_title, gridcolor="#e5e5e5", zerolinecolor="#b1b4b6")

@@ -245,6 +245,28 @@ def test_contract_deep_link_shows_kpis_with_gaps_labelled_no_return(server, page
     _check_axe(page, axe, "Contract")
 
 
+def test_no_chart_legend_covers_its_axis_labels(server, page):
+    # a month axis that crosses a new year labels it on a second line ("Nov" over "2025"): the legend
+    # below the axis must clear that line too, on every chart of the page
+    page.goto(f"{server}/contract?contract=C003&month=2026-10")
+    page.get_by_role("heading", name="Scorecard for October 2026").wait_for()
+    _wait_for_charts(page, 10)
+    _settle(page)
+    overlaps = page.evaluate(
+        """() => [...document.querySelectorAll('.js-plotly-plot')].flatMap((plot, index) => {
+            const legend = plot.querySelector('g.legend');
+            if (!legend) return [];
+            const top = legend.getBoundingClientRect().top;
+            return [...plot.querySelectorAll('g.xtick text')]
+                .filter(label => label.getBoundingClientRect().bottom > top + 1)
+                .map(label => `chart ${index + 1}: '${label.textContent}' reaches below the legend's top`);
+        })"""
+    )
+    labels = page.evaluate("() => document.querySelectorAll('.js-plotly-plot g.xtick text').length")
+    assert labels > 0
+    assert not overlaps, "\n".join(overlaps)
+
+
 def test_an_invalid_link_explains_itself(server, page):
     page.goto(f"{server}/contract?contract=C999&month=2026-13")
     page.get_by_text("The link asks for contract 'C999'").wait_for()

@@ -139,9 +139,9 @@ def _cached_wide(sql: str, params: tuple, state: tuple[str, float]) -> pd.DataFr
 
 
 def read_wide(sql: str, *params) -> pd.DataFrame:
-    """``read`` for a table with a row per contract of the whole portfolio (tens of thousands). Cached
-    as one shared frame, not pickled per read like ``st.cache_data`` (at 50,000 contracts pickling took
-    longer than the query); each caller gets a copy (about 1 ms), so a page cannot change another's."""
+    """``read`` for a table with a row per contract of the whole portfolio (tens of thousands): through
+    Arrow (2-3x faster than ``.df()`` at that size), in a cache of its own that holds fewer such frames
+    than ``read``'s holds small ones; each caller gets a copy (about 1 ms at 50,000 contracts)."""
     return _cached_wide(sql, tuple(params), _db_state()).copy()
 
 

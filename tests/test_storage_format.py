@@ -7,7 +7,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from contract_monitor import records, settings, storage, warehouse
+from contract_monitor import loader, records, settings, storage, warehouse
 
 PINNED = f"{settings.DUCKDB_STORAGE_VERSION}+"
 OLD = "v1.0.0"  # what DuckDB writes a new file in unless told otherwise (readable by DuckDB 0.10)
@@ -23,7 +23,7 @@ def _version(path: Path) -> str:
 
 def _old_file(path: Path) -> None:
     con = duckdb.connect()
-    con.execute(f"attach '{path}' as old_file (storage_version '{OLD}')")
+    con.execute(f"attach {loader.quote_literal(str(path))} as old_file (storage_version '{OLD}')")
     con.execute("detach old_file")
     con.close()
 

@@ -303,20 +303,26 @@ _RATINGS_SQL = (
 )
 
 
+def _temp_table(con: duckdb.DuckDBPyConnection, name: str, columns: dict[str, pa.Array]) -> None:
+    """Temporary table ``name`` of these columns, handed to DuckDB as an Arrow table: as list parameters,
+    50,000 contract-months (a month for every contract at L) took 0.2 s to convert."""
+    con.register(f"{name}_arrow", pa.table(columns))
+    try:
+        con.execute(f"create temp table {name} as select * from {name}_arrow")
+    finally:
+        con.unregister(f"{name}_arrow")
+
+
 def _wanted(con: duckdb.DuckDBPyConnection, wanted: set[tuple]) -> None:
-    """Temporary table ``_wanted`` of (contract_id, month). Handed over as an Arrow table: as two list
-    parameters, 50,000 contract-months (a month for every contract at L) took 0.2 s to convert."""
-    pairs = pa.table(
+    """Temporary table ``_wanted`` of (contract_id, month)."""
+    _temp_table(
+        con,
+        "_wanted",
         {
             "contract_id": pa.array([c for c, _ in wanted], pa.string()),
             "month": pa.array([m for _, m in wanted], pa.date32()),
-        }
+        },
     )
-    con.register("_wanted_pairs", pairs)
-    try:
-        con.execute("create temp table _wanted as select * from _wanted_pairs")
-    finally:
-        con.unregister("_wanted_pairs")
 
 
 # a month's import for every contract changes hundreds of thousands of ratings: the result lists the first
@@ -335,19 +341,16 @@ def _rating_changes(db_path: Path, keys: list[tuple], before: dict[tuple, str]) 
         con.execute(f"create temp table _after as {_RATINGS_SQL[0]}")
         con.execute(f"insert into _after {_RATINGS_SQL[1]}")
         was = list(before.items())
-        con.register(
-            "_was",
-            pa.table(
-                {
-                    "contract_id": pa.array([k[0] for k, _ in was], pa.string()),
-                    "month": pa.array([k[1] for k, _ in was], pa.date32()),
-                    "item": pa.array([k[2] for k, _ in was], pa.string()),
-                    "rating": pa.array([r for _, r in was], pa.string()),
-                }
-            ),
+        _temp_table(
+            con,
+            "_before",
+            {
+                "contract_id": pa.array([k[0] for k, _ in was], pa.string()),
+                "month": pa.array([k[1] for k, _ in was], pa.date32()),
+                "item": pa.array([k[2] for k, _ in was], pa.string()),
+                "rating": pa.array([r for _, r in was], pa.string()),
+            },
         )
-        con.execute("create temp table _before as select * from _was")
-        con.unregister("_was")
         changed = (
             "from _after as a left join _before as b using (contract_id, month, item)"
             " where a.rating is distinct from b.rating"

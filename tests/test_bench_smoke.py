@@ -148,10 +148,11 @@ def test_the_report_judges_each_goal_at_its_scale_and_says_when_one_was_not_meas
     at_l = {"scale": "L", "page_p95_ms": 149.9, "search_p95_ms": 251, "import_s": 4.0, "rebuild_s": 61.0}
     at_l |= {"rss_mb": None, "pandas_ratio": 5.0}
     at_s = {"scale": "S", "page_p95_ms": 50.1, "search_p95_ms": 999, "import_s": 999, "rebuild_s": 999}
-    at_s |= {"rss_mb": 9999, "pandas_ratio": 0.1}
+    at_s |= {"rss_mb": 9999, "pandas_ratio": 0.1, "bench_s": 61.2}
     verdicts = {(g["scale"], g["measure"]): g["verdict"] for g in bench.goal_rows([at_s, at_l])}
     assert verdicts == {
         ("S", "page data, p95 (warm)"): "not met",  # 50.1 ms against < 50
+        ("S", "the bench at this scale alone (`--scale S`)"): "not met",  # 61.2 s against a minute
         ("L", "page data, p95 (warm)"): "met",
         ("L", "portfolio-wide text search, p95 (warm)"): "not met",
         ("L", "one month's import for every contract"): "met",
@@ -210,3 +211,18 @@ def test_the_warm_calls_are_timed_from_a_swept_heap(monkeypatch):
     monkeypatch.setattr(bench.gc, "collect", lambda *_args: events.append("collect"))
     bench.time_warm(Path("unused.duckdb"), "C001", 2)
     assert events == ["call", "collect", "call", "call"]
+
+
+def test_each_cold_call_runs_in_a_new_process_with_no_connection_open(fixture_db, fx, monkeypatch):
+    from contract_monitor import data_access
+
+    contract = fx.execute("select min(contract_id) from stg_contracts").fetchone()[0]
+    monkeypatch.setenv("CONTRACT_MONITOR_DB", str(fixture_db))
+    data_access.clear_caches()
+    data_access.contract_months(contract)  # this process now has a connection open: a cold call must not
+    assert len(data_access._open) >= 1
+    samples = bench.cold_samples(fixture_db, contract, "contract", 3)
+    pids = [pid for _seconds, pid, _open in samples]
+    assert len(set(pids)) == 3 and os.getpid() not in pids
+    assert [open_before for _seconds, _pid, open_before in samples] == [0, 0, 0]
+    assert all(seconds > 0 for seconds, _pid, _open in samples)

@@ -14,7 +14,6 @@ import datetime as dt
 import gc
 import json
 import math
-import multiprocessing
 import os
 import platform
 import random
@@ -149,49 +148,58 @@ def time_warm(db: Path, contract_id: str, reps: int) -> dict[str, dict[str, floa
     return results
 
 
-# A cold call runs in a process of its own, forked from a server process that has imported the app's
-# modules and opened nothing: a fresh process for DuckDB and the app's caches, without starting an
-# interpreter and importing pandas, Streamlit and DuckDB a hundred times (imports were never timed;
-# at S, 100 interpreters took 129 s, against "`--scale S` alone finishes within a minute").
-_COLD_PRELOAD = ["contract_monitor.bench", "contract_monitor.data_access", "contract_monitor.presentation"]
-
-
-def _cold_call(db: str, contract_id: str, name: str, send) -> None:
-    """In the fresh process: one page's data calls, timed; sends (seconds, this process's id, how many
-    warehouse connections the app had open before the call)."""
-    import logging
-
-    from . import data_access
-
-    logging.getLogger("streamlit").setLevel(logging.ERROR)  # "missing ScriptRunContext": no app here
-    os.environ["CONTRACT_MONITOR_DB"] = db
-    calls = page_calls(contract_id)
-    open_before = len(data_access._open)
-    started = time.perf_counter()
-    calls[name]()
-    send.send((time.perf_counter() - started, os.getpid(), open_before))
-    send.close()
+# Each cold call runs in a process of its own, forked from a helper process that has imported the app's
+# modules and opened nothing: DuckDB's connection and buffers and the app's caches start empty, as in a
+# server just started (imports were never timed). A new interpreter for each call, as before, cost a
+# second of imports each: at S the 100 took 129 s, against "`--scale S` alone finishes within a minute".
+# A forked child copies each shared memory page it writes to (objects' reference counts, mostly): at S,
+# side by side, about 4,300 more page faults and a contract page's median of 74-82 ms against 55-57 ms
+# in a new interpreter, so the cold figures are on the high side by that much.
+_COLD_SCRIPT = """
+import gc, json, logging, os, sys, time, traceback
+db, contract_id, name, reps = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
+os.environ["CONTRACT_MONITOR_DB"] = db
+from contract_monitor import bench, data_access
+logging.getLogger("streamlit").setLevel(logging.ERROR)  # "missing ScriptRunContext": there is no app here
+call = bench.page_calls(contract_id)[name]
+gc.freeze()
+for _ in range(reps):
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        os.close(read)
+        try:
+            open_before = len(data_access._open)
+            started = time.perf_counter()
+            call()
+            os.write(write, json.dumps([time.perf_counter() - started, os.getpid(), open_before]).encode())
+        except BaseException:
+            traceback.print_exc()
+            sys.stderr.flush()
+            os._exit(1)
+        os._exit(0)
+    os.close(write)
+    with os.fdopen(read, "rb") as answer:
+        sample = answer.read()
+    _, status = os.waitpid(pid, 0)
+    if status != 0:
+        sys.exit(f"the cold {name} call failed in its process")
+    print(sample.decode(), flush=True)
+"""
 
 
 def cold_samples(db: Path, contract_id: str, name: str, reps: int) -> list[tuple[float, int, int]]:
-    """``reps`` cold calls of one page, each in a new process: (seconds, process id, connections open before)."""
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(_COLD_PRELOAD)
-    samples = []
-    for _ in range(reps):
-        receive, send = context.Pipe(duplex=False)
-        process = context.Process(target=_cold_call, args=(str(db), contract_id, name, send))
-        process.start()
-        send.close()
-        try:
-            samples.append(receive.recv())
-        except EOFError:
-            process.join()
-            raise RuntimeError(f"the cold {name} call failed in its process (exit code {process.exitcode})") from None
-        finally:
-            receive.close()
-        process.join()
-    return samples
+    """``reps`` cold calls of one page, each in a new process: (seconds, process id, how many warehouse
+    connections the app had open before the call)."""
+    out = subprocess.run(
+        [sys.executable, "-c", _COLD_SCRIPT, str(db), contract_id, name, str(reps)],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONWARNINGS": "ignore"},
+    )
+    if out.returncode != 0:
+        raise RuntimeError(f"cold {name} calls: {out.stderr.strip()[-2000:]}")
+    return [tuple(json.loads(line)) for line in out.stdout.splitlines() if line.startswith("[")]
 
 
 def time_cold(db: Path, contract_id: str, reps: int) -> dict[str, dict[str, float]]:
@@ -679,7 +687,8 @@ PAGE_NAMES = {
 def page_table(results: list[dict]) -> list[str]:
     """Every page's data calls at every scale: median and p95, warm and cold (a fresh process each)."""
     lines = [
-        "Page data calls, each page at each scale (ms; warm: caches cleared, connection open; cold: a fresh process):",
+        "Page data calls, each page at each scale (ms; warm: caches cleared, connection open; cold: a new "
+        "process, forked from one that imported the app and opened nothing):",
         "",
         "| scale | page | warm median | warm p95 | cold median | cold p95 | repetitions |",
         "|---|---|---|---|---|---|---|",

@@ -112,7 +112,14 @@ def decide(
         raise Refused("edited text: unchanged; change the text, or approve it as it is")
     return record_and_rebuild(
         lambda store: workflow.record_decision(
-            comment["feedback_id"], decision, decided_by, before, text_after=text_after, reason=reason, store=store
+            comment["feedback_id"],
+            decision,
+            decided_by,
+            before,
+            text_after=text_after,
+            reason=reason,
+            store=store,
+            text_sha256=workflow.text_hash(comment["text"]),
         ),
         db_path,
         records_path,
@@ -137,6 +144,20 @@ def option_label(row: pd.Series) -> str:
 
 def state_sentence(row: pd.Series) -> str:
     """The comment's approval state in words, with who decided and why."""
+    return _state(row) + _earlier_text(row)
+
+
+def _earlier_text(row: pd.Series) -> str:
+    """A resubmission changed the words: the decisions on the earlier words no longer count."""
+    earlier = int(row.get("decisions_on_earlier_text") or 0)
+    if not earlier:
+        return ""
+    if earlier == 1:
+        return ". The words were changed by a later return after 1 decision, which no longer counts"
+    return f". The words were changed by a later return after {earlier} decisions, which no longer count"
+
+
+def _state(row: pd.Series) -> str:
     state = row["approval_state"]
     if row["approval_source"] != "decision":
         origin = "approved flag imported with the comment" if state == "approved" else "no decision recorded yet"

@@ -253,8 +253,10 @@ def test_an_approval_recomputes_only_that_comments_rows_and_gives_what_a_full_re
     # the Voices filter counts read no approval column: not recomputed (and the comparison below holds)
     assert "voices_filter_counts: unchanged (it reads none of the columns that changed)" in messages
     assert "built mart kpi_evidence: 0 rows" in messages  # it shows whether a comment is shareable: recomputed
-    # no data test reads the comment tables, so none had to run again
-    assert f"ran the 0 of {len(models.checks())} data tests that read what changed: all passed" in messages
+    # only the two data tests that read the comment tables ran again (the privacy gate and unique ids)
+    reading = [name for name, _ in models.checks_reading({"feedback", "board_comments"})]
+    assert reading == ["board_comments_are_consented_approved_and_current", "feedback_unique_per_comment"]
+    assert f"ran the 2 of {len(models.checks())} data tests that read what changed: all passed" in messages
     assert not any(m.startswith(("loading CSV", "copied ")) for m in messages)  # no full rebuild
     assert _value(db, f"select approval_state from feedback where feedback_id = '{feedback_id}'") == [("approved",)]
     assert _value(db, f"select count(*) from board_comments where feedback_id = '{feedback_id}'") == [(1,)]
@@ -482,7 +484,8 @@ def test_a_refresh_runs_the_data_tests_that_read_what_it_changed_and_only_those(
     after_kpis = {name for name, _ in models.checks_reading({"kpi_status", "contract_month"})}
     assert {"kpi_status_unique_per_contract_kpi_month", "portfolio_shows_each_contracts_last_month"} <= after_kpis
     assert "rating_rule_thresholds_are_ordered" not in after_kpis
-    assert models.checks_reading({"feedback", "board_comments"}) == []
+    after_comments = {name for name, _ in models.checks_reading({"feedback", "board_comments"})}
+    assert after_comments == {"board_comments_are_consented_approved_and_current", "feedback_unique_per_comment"}
     # a view counts: a check reading stg_rating_rules runs when the rules' view was reached
     after_rules = {name for name, _ in models.checks_reading({"stg_rating_rules"})}
     assert {"rating_rule_thresholds_are_ordered", "rating_rules_cover_every_scope"} <= after_rules

@@ -1,8 +1,10 @@
 """What people decide about comments, written to the records store (survives every rebuild).
 
 - ``record_decision``: approve, edit the redacted text, or reject with a reason. Every decision
-  is a new row (who, when, the display text before and after); nothing is overwritten. An edit
-  without approval leaves the comment pending: the edited text must be approved to reach a board.
+  is a new row (who, when, the display text before and after, and the sha256 of the original text
+  it was made on: ``text_hash``); nothing is overwritten. An edit without approval leaves the
+  comment pending: the edited text must be approved to reach a board. A decision counts only for
+  the text it was made on, so a resubmission with new words needs deciding again.
 - ``attach_evidence`` / ``remove_evidence``: a comment as evidence for a KPI-month.
 - ``record_action``: "you said, we did": what was changed, when and by whom, for a theme or comments.
 
@@ -12,6 +14,7 @@ Each write is one short transaction; the next build copies the tables into ``rec
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import uuid
 from pathlib import Path
 
@@ -30,6 +33,11 @@ def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
+def text_hash(text: str) -> str:
+    """The sha256 of a comment's original text, as DuckDB's ``sha256(text)`` gives it."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
 def _required(value: str | None, field: str) -> str:
     value = (value or "").strip()
     if not value:
@@ -45,8 +53,12 @@ def record_decision(
     text_after: str | None = None,
     reason: str | None = None,
     store: Path | None = None,
+    *,
+    text_sha256: str | None = None,
 ) -> str:
-    """Log one decision and return its id. ``text_after`` is the edited display text (if edited)."""
+    """Log one decision and return its id. ``text_after`` is the edited display text (if edited);
+    ``text_sha256`` is ``text_hash`` of the original text the decider saw (the pages always give it;
+    without it the decision counts for the text current when it was recorded)."""
     feedback_id = _required(feedback_id, "feedback_id")
     decided_by = _required(decided_by, "decided by")
     if decision not in DECISIONS:
@@ -64,8 +76,9 @@ def record_decision(
     decision_id = uuid.uuid4().hex
     with records.connect(store) as con:
         con.execute(
-            "insert into comment_decisions values (?, ?, ?, ?, ?, ?, ?, ?)",
-            [decision_id, feedback_id, decision, text_before, text_after, reason, decided_by, _now()],
+            "insert into comment_decisions by name select ? as decision_id, ? as feedback_id, ? as decision,"
+            " ? as text_before, ? as text_after, ? as reason, ? as decided_by, ? as decided_at, ? as text_sha256",
+            [decision_id, feedback_id, decision, text_before, text_after, reason, decided_by, _now(), text_sha256],
         )
     return decision_id
 

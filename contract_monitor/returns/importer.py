@@ -3,7 +3,9 @@
 The order matters for what a failure leaves behind:
 
 1. read and validate every file; any problem -> report all of them, write nothing;
-2. skip files already imported (same sha256): importing the same file twice changes nothing;
+2. skip files already imported (same sha256): importing the same file twice changes nothing; then
+   check what the files may not do to each other or to what is known (``identity``: a comment id
+   already naming another comment, two files for one contract-month) -> report, write nothing;
 3. archive the raw bytes under ``<warehouse folder>/imports/<sha256>/<name>``;
 4. store every row with its provenance in the records store in ONE transaction
    (a killed process leaves the store as it was: DuckDB rolls back what was not committed);
@@ -30,7 +32,7 @@ import pyarrow as pa
 
 from .. import loader, models, settings, warehouse
 from ..loader import Problem
-from . import adapters_ae, adapters_fft, store
+from . import adapters_ae, adapters_fft, identity, store
 from .formats import SHEETS, SHEETS_BY_NAME, Sheet
 from .readers import RawSheet, read_file
 from .store import rows_text
@@ -488,6 +490,11 @@ def run(
         else:
             seen.add(item.sha256)
             result.files.append(item)
+    # after each file passed on its own: what the files may not do to each other or to what is known
+    result.problems += identity.check(result.files, db_path, records_path)
+    if result.problems:
+        result.seconds = time.perf_counter() - started
+        return result
     keys = sorted(store.contract_months(result.files))
     result.contracts = sorted({c for c, _ in keys})
     if dry_run:

@@ -1,20 +1,32 @@
 -- grain: one row per comment: the comment, its tags, its approval state and the text a board would see
 -- (feedback reads it whole: the comments are joined to their tags once, not once here and again there)
--- The newest decision wins: approved, rejected, or edited (an edit needs approving again).
--- With no decision recorded, the approved_for_board flag that came with the comment stands.
-with latest as (
-    select * from stg_comment_decisions where newest_first = 1
+-- A decision counts only for the text it was made on (int_decisions_on_text): a resubmission that
+-- changes a comment's words needs a new decision. Of the decisions that count, the newest wins: approved, rejected, or edited (an edit needs approving
+-- again). With none, the approved_for_board flag that came with this text of the comment stands.
+with current_decisions as (
+    select * from int_decisions_on_text where on_current_text
+),
+
+latest as (
+    select *
+    from current_decisions
+    qualify row_number() over (partition by feedback_id order by decided_at desc, decision_id desc) = 1
 ),
 
 latest_text as (
     select feedback_id, text_after
-    from stg_comment_decisions
+    from current_decisions
     where text_after is not null
     qualify row_number() over (partition by feedback_id order by decided_at desc, decision_id desc) = 1
 ),
 
 decisions as (
-    select feedback_id, count(*) as decisions from stg_comment_decisions group by feedback_id
+    select
+        feedback_id,
+        count(*) as decisions,
+        count(*) filter (where not on_current_text) as decisions_on_earlier_text
+    from int_decisions_on_text
+    group by feedback_id
 )
 
 select
@@ -37,7 +49,8 @@ select
     l.decided_by as last_decided_by,
     l.decided_at as last_decided_at,
     l.reason as last_reason,
-    coalesce(d.decisions, 0) as decisions
+    coalesce(d.decisions, 0) as decisions,
+    coalesce(d.decisions_on_earlier_text, 0) as decisions_on_earlier_text
 from stg_narrative_feedback as f
 inner join int_comment_tags as t using (feedback_id)
 left join latest as l using (feedback_id)

@@ -9,6 +9,7 @@ select
     d.reason,
     d.decided_by,
     d.decided_at,
-    d.newest_first
-from stg_comment_decisions as d
+    d.newest_first,
+    d.on_current_text
+from int_decisions_on_text as d
 inner join stg_narrative_feedback as f using (feedback_id)

@@ -31,6 +31,7 @@ select
     f.last_decided_by,
     f.last_decided_at,
     f.last_reason,
-    f.decisions
+    f.decisions,
+    f.decisions_on_earlier_text
 from int_comment_approvals as f
 inner join stg_contracts as c using (contract_id)

@@ -8,5 +8,6 @@ select
     reason,
     decided_by,
     decided_at,
+    text_sha256,
     row_number() over (partition by feedback_id order by decided_at desc, decision_id desc) as newest_first
 from rec.comment_decisions

@@ -8,6 +8,8 @@ import re
 
 import pandas as pd
 
+from .spreadsheet_safety import neutralise_frame
+
 DOMAINS = (
     ("outcomes_rating", "Outcomes"),
     ("experience_rating", "Experience"),
@@ -409,14 +411,38 @@ def comments_table(comments: pd.DataFrame) -> pd.DataFrame:
 # --------------------------------------------------------------------------- downloads
 
 
+# Every download goes through these two (widgets.table). Each text cell and column name that a spreadsheet
+# could run as a formula (= + - @, a tab or carriage return, also behind invisible leading blanks) gets a
+# leading ' (spreadsheet_safety.neutralise_frame); numbers, dates and other text are written as they are.
+
+
 def csv_bytes(table: pd.DataFrame) -> bytes:
-    return table.to_csv(index=False).encode("utf-8-sig")
+    """The table as CSV (UTF-8 with a byte-order mark, for Excel). Rows end in CRLF, so that a cell holding
+    a carriage return is quoted: unquoted, a spreadsheet would start a new row there, with whatever follows
+    as a cell of its own."""
+    return neutralise_frame(table).to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
+
+
+def _excel_text(value: object) -> object:
+    """A text cell without the control characters an .xlsx cannot hold (openpyxl refuses them)."""
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    return ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value
 
 
 def excel_bytes(table: pd.DataFrame, sheet: str = "data") -> bytes:
+    """The table as an .xlsx. After neutralising no text starts with "=", so openpyxl writes every text
+    cell as text, never as a formula; control characters an .xlsx cannot hold (U+0000-U+0008, U+000B,
+    U+000C, U+000E-U+001F) are left out."""
     import io
 
+    safe = neutralise_frame(table)
+    for position in range(safe.shape[1]):
+        column = safe.iloc[:, position]
+        if pd.api.types.is_object_dtype(column.dtype):  # every text column, after neutralise_frame
+            safe.isetitem(position, pd.Series([_excel_text(v) for v in column], index=column.index, dtype=object))
+    safe.columns = [_excel_text(name) for name in safe.columns]
     buffer = io.BytesIO()
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-        table.to_excel(writer, index=False, sheet_name=sheet[:31])
+        safe.to_excel(writer, index=False, sheet_name=sheet[:31])
     return buffer.getvalue()

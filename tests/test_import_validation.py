@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import io
 
@@ -153,6 +154,52 @@ def test_a_formula_cell_in_a_workbook_is_refused():
     problem = only_problem("r.xlsx", out.getvalue())
     assert (problem.sheet, problem.row, problem.column) == ("finance", 2, "spend_gbp")
     assert "not a formula" in problem.expected
+
+
+HIDDEN_FORMULAS = ['\u00a0=HYPERLINK("http://x","y")', "\n=1+1", "\u200b@SUM(1)", "\ufeff+1", "\u3000-cmd", "\n\tplain"]
+
+
+def _csv_line(*cells: str) -> str:
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerow(cells)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("cell", HIDDEN_FORMULAS)
+def test_a_formula_behind_invisible_leading_blanks_is_refused_naming_file_row_and_column(cell):
+    problem = only_problem("r_kpi_values.csv", KPI_HEADER + _csv_line("C001", "OUT1", "2026-11", "90", "", cell))
+    assert (problem.file, problem.row, problem.column, problem.value) == ("r_kpi_values.csv", 2, "note", cell)
+    assert "not a formula" in problem.expected
+
+
+@pytest.mark.parametrize("cell", HIDDEN_FORMULAS[:2])
+def test_a_comment_formula_behind_a_blank_in_a_workbook_is_refused_naming_sheet_row_and_column(cell):
+    book = openpyxl.Workbook()
+    ws = book.active
+    ws.title = "narrative_feedback"
+    ws.append(["contract_id", "received_date", "source", "text", "rating", "consent_to_share", "approved_for_board"])
+    ws.append(["C001", "2026-11-03", "service user", "Kind staff", 1, "y", "n"])
+    ws.append(["C001", "2026-11-04", "service user", cell, 2, "y", "y"])
+    out = io.BytesIO()
+    book.save(out)
+    problem = only_problem("return.xlsx", out.getvalue())
+    assert (problem.file, problem.sheet, problem.row, problem.column) == (
+        "return.xlsx",
+        "narrative_feedback",
+        3,
+        "text",
+    )
+    assert problem.value == cell and "not a formula" in problem.expected
+
+
+@pytest.mark.parametrize(
+    ("cell", "stored"),
+    [("-3", "-3"), ("- 2 people", "- 2 people"), ("\u00a0-3", "-3"), ("\u00a0Fine = good", "Fine = good")],
+)
+def test_negative_numbers_and_plain_text_behind_blanks_still_pass(cell, stored):
+    item, problems, _ = check("r_kpi_values.csv", KPI_HEADER + _csv_line("C001", "OUT1", "2026-11", "90", "", cell))
+    assert problems == []
+    assert item.tables["kpi_values"][0]["note"] == stored
 
 
 def test_a_duplicate_in_the_file_names_both_rows():

@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 
 from ..loader import MAX_PROBLEMS_PER_FILE, Problem
+from ..spreadsheet_safety import HIDING_STARTS, first_visible, split_leading_blank
 from . import fast
 from .formats import MAX_TEXT, Field, Sheet
 from .readers import Cell, RawSheet, column_letter
@@ -22,7 +23,6 @@ _NUMBER = re.compile(r"-?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?")
 _THOUSANDS = re.compile(r"-?\d{1,3}(,\d{3})+(\.\d+)?")
 _MONTH = re.compile(r"(\d{4})-(\d{2})(-01)?")
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-_FORMULA = re.compile(r"[=+@\t\r]")
 
 
 @dataclass(frozen=True)
@@ -111,11 +111,16 @@ def _blank(cell: Cell) -> bool:
 
 
 def _check_formula(cell: Cell) -> None:
+    """Refuse a cell a spreadsheet could run. It is seen as ``parse_text`` will store it: past every leading
+    blank (a non-breaking or zero-width space, a newline; ``spreadsheet_safety.is_leading_blank``), so
+    "\u00a0=HYPERLINK(...)" is refused like "=HYPERLINK(...)". A tab or carriage return among the leading
+    blanks is refused too; a negative number ("-3") or a dash and a space ("- 2 people") is not."""
     if not isinstance(cell, str):
         return
-    text = cell.lstrip(" ")
-    dash = text.startswith("-") and not (text[1:2].isspace() or _NUMBER.fullmatch(text.strip()))
-    if dash or _FORMULA.match(text):
+    blanks, text = split_leading_blank(cell)
+    first = first_visible(cell)  # NFKC: a full-width ＝ counts as =
+    dash = first == "-" and not (text[1:2].isspace() or _NUMBER.fullmatch("-" + text[1:].strip()))
+    if dash or first in ("=", "+", "@") or not HIDING_STARTS.isdisjoint(blanks):
         raise Bad(
             "a plain value, not a formula: cells starting with =, +, @ or - followed by a letter are refused "
             "(spreadsheet formula injection)"

@@ -17,6 +17,7 @@ help:
 	@echo "make sample  regenerate the synthetic CSVs in sample_data/ (seeded)"
 	@echo "make format  format the code with ruff"
 	@echo "make bench   benchmark at S, M and L scale; writes docs/benchmarks.md (long: L takes a while)"
+	@echo "make clean   remove what a build or an install recreates (.venv, the warehouse); never records/"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -52,5 +53,8 @@ test: lint
 bench: $(VENV)/.installed
 	$(BIN)/contract-monitor bench --scale $(SCALES) --docs docs/benchmarks.md
 
+# only what a build or an install recreates: never records/ (imports, approvals, actions), nor a records
+# store or import archive an older version kept in data/ (the next `make run` moves those to records/)
 clean:
-	rm -rf $(VENV) data artifacts .pytest_cache .ruff_cache
+	rm -rf $(VENV) artifacts .pytest_cache .ruff_cache
+	rm -f $(DB) $(DB).wal $(DB).building-*

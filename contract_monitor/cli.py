@@ -140,6 +140,20 @@ def cmd_bench(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_backup(args: argparse.Namespace) -> int:
+    from . import records
+
+    db = Path(args.db) if args.db else settings.db_path()
+    try:
+        written = records.backup(Path(args.destination), settings.records_db_path(db))
+    except FileNotFoundError as exc:
+        print(f"Nothing to back up: {exc}", file=sys.stderr)
+        return 1
+    for path in written:
+        _say(f"copied {path}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="contract-monitor", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -169,7 +183,7 @@ def main(argv: list[str] | None = None) -> int:
     imp = commands.add_parser("import", help="import monthly return files (CSV or .xlsx), atomically and idempotently")
     imp.add_argument("files", nargs="+", metavar="FILE", help="return files; A&E and FFT exports are recognised too")
     imp.add_argument(
-        "--db", help="warehouse DuckDB file (default: $CONTRACT_MONITOR_DB); records.duckdb sits beside it"
+        "--db", help="warehouse DuckDB file (default: $CONTRACT_MONITOR_DB); its records store: see README"
     )
     imp.add_argument("--dry-run", action="store_true", help="validate and report, write nothing")
     imp.add_argument("--by", help="who is importing (default: $USER)")
@@ -203,7 +217,18 @@ def main(argv: list[str] | None = None) -> int:
     )
     ben.set_defaults(func=cmd_bench)
 
+    bak = commands.add_parser(
+        "backup", help="copy the records store (imports, approvals, actions) and its import archive to a folder"
+    )
+    bak.add_argument("destination", help="folder to copy into (created if absent)")
+    bak.add_argument("--db", help="the warehouse whose records to copy (default: $CONTRACT_MONITOR_DB)")
+    bak.set_defaults(func=cmd_backup)
+
     args = parser.parse_args(argv)
+    from . import records
+
+    if moved := records.move_legacy_default():
+        _say(f"moved the records store to {moved} (its own folder, which make clean leaves alone)")
     return args.func(args)
 
 

@@ -13,6 +13,7 @@ Each feature declares its tables in ``queries/records/*.sql`` as
 
 from __future__ import annotations
 
+import shutil
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -93,3 +94,49 @@ def copy_into_warehouse(con: duckdb.DuckDBPyConnection, path: Path | None = None
     for table in tables:
         counts[table] = con.execute(f"select count(*) from rec.{table}").fetchone()[0]
     return counts
+
+
+def move_legacy_default() -> Path | None:
+    """Move the default records store (and its import archive) from ``data/``, where it lived beside the
+    warehouse, to ``records/``, its own folder, which ``make clean`` leaves alone. Only when nothing is
+    at the new place yet and no setting points elsewhere; the archive paths recorded for each import are
+    rewritten to the new folder. Returns the new path when something was moved."""
+    if settings.records_db_path() != settings.DEFAULT_RECORDS_DB:  # a setting points elsewhere
+        return None
+    old, new = settings.LEGACY_RECORDS_DB, settings.DEFAULT_RECORDS_DB
+    if not old.is_file() or new.exists():
+        return None
+    new.parent.mkdir(parents=True, exist_ok=True)
+    old_archive, new_archive = settings.imports_archive_dir(old), settings.imports_archive_dir(new)
+    if old_archive.is_dir() and not new_archive.exists():
+        shutil.move(str(old_archive), str(new_archive))
+    with connect(old) as con:  # waits for a writer; the store's own file is moved only when closed
+        con.execute(
+            "update return_imports set archived_as = replace(archived_as, ?, ?) where starts_with(archived_as, ?)",
+            [str(old_archive), str(new_archive), str(old_archive)],
+        )
+        con.execute("checkpoint")
+    shutil.move(str(old), str(new))
+    return new
+
+
+def backup(destination: Path, path: Path | None = None) -> list[Path]:
+    """Copy the records store and its import archive into ``destination`` (a folder), consistently: the
+    store is held open read-only while it is copied, so no writer can change it half way. Returns what
+    was written."""
+    path = Path(path or settings.records_db_path())
+    if not path.is_file():
+        raise FileNotFoundError(f"there is no records store at {path}")
+    destination.mkdir(parents=True, exist_ok=True)
+    written = []
+    with connect(path, read_only=True):
+        for source in (path, path.with_name(path.name + ".wal")):  # a WAL left by a killed writer too
+            if source.is_file():
+                shutil.copy2(source, destination / source.name)
+                written.append(destination / source.name)
+    archive = settings.imports_archive_dir(path)
+    if archive.is_dir():
+        target = destination / archive.name
+        shutil.copytree(archive, target, dirs_exist_ok=True)
+        written.append(target)
+    return written

@@ -17,6 +17,10 @@ CHECKS_DIR = QUERIES_DIR / "checks"
 RECORDS_DDL_DIR = QUERIES_DIR / "records"
 
 DEFAULT_DB = PROJECT_ROOT / "data" / "warehouse.duckdb"
+# What people record (imports, approvals, actions) lives apart from what a build recreates
+DEFAULT_RECORDS_DB = PROJECT_ROOT / "records" / "records.duckdb"
+# where the default records store lived before it had a folder of its own (moved on first use)
+LEGACY_RECORDS_DB = PROJECT_ROOT / "data" / "records.duckdb"
 
 # The storage format of the DuckDB files the project creates (contract_monitor/storage.py): the pinned
 # DuckDB's own, not the 0.10 format DuckDB writes by default so that older versions can read a file.
@@ -43,10 +47,21 @@ def db_path() -> Path:
 
 
 def records_db_path(warehouse: Path | None = None) -> Path:
-    """The records store (what people record through the product): CONTRACT_MONITOR_RECORDS_DB,
-    or records.duckdb beside the warehouse file."""
+    """The records store (what people record through the product; never rebuilt, so kept apart from the
+    warehouse, which any build recreates): CONTRACT_MONITOR_RECORDS_DB; else, for the default warehouse,
+    records/records.duckdb in the checkout (``make clean`` leaves it); else records.duckdb beside the
+    warehouse file given (a warehouse put elsewhere keeps its records with it). The raw files of its
+    imports are archived in the same folder, under imports/."""
     value = os.environ.get("CONTRACT_MONITOR_RECORDS_DB")
     if value:
         path = Path(value)
         return path if path.is_absolute() else Path.cwd() / path
-    return (warehouse or db_path()).with_name("records.duckdb")
+    warehouse = warehouse or db_path()
+    if warehouse.resolve() == DEFAULT_DB.resolve():
+        return DEFAULT_RECORDS_DB
+    return warehouse.with_name("records.duckdb")
+
+
+def imports_archive_dir(records_path: Path) -> Path:
+    """Where an import's raw files are kept: beside the records store that holds their rows."""
+    return records_path.parent / "imports"

@@ -176,14 +176,20 @@ def test_a_corrected_resubmission_replaces_the_values_and_keeps_the_history(db: 
     assert status == ("corrected", 2, "c001_kpi_values_v2.csv", "manager")
 
 
-def test_two_files_of_one_import_for_the_same_month_are_stored_as_successive_revisions(db: Path):
+def test_a_later_file_for_the_same_month_is_the_next_revision_and_never_in_the_same_import(db: Path):
     first = kpi_file([f"C001,{k},2026-11,{v},2026-12-05," for k, v in [("OUT1", 99), ("OUT2", 95), ("OUT3", 1)]])
     other = kpi_file(["C003,OUT1,2026-11,90,2026-12-05,"], "c003_kpi_values.csv")
     later = kpi_file(["C001,OUT1,2026-11,80,2026-12-09,", "C001,OUT2,2026-11,95,2026-12-09,"], "c001_v2_kpi_values.csv")
-    result = importer.run([first, other, later], db, by="provider")
+    # in one import, the later file would silently replace the first: refused, naming both, nothing written
+    together = importer.run([first, other, later], db, by="provider")
+    [problem] = together.problems
+    assert problem.file == "c001_v2_kpi_values.csv" and "c001_kpi_values.csv, row 2" in problem.expected
+    assert not (db.parent / "records.duckdb").exists()
+    result = importer.run([first, other], db, by="provider")
     assert result.ok, result.report()
-    # stored in one statement for all three files, as if one after the other: the later file replaces the first
-    assert result.counts["kpi_values"] == {"added": 6, "replaced": 3}
+    result = importer.run([later], db, by="provider")
+    assert result.ok, result.report()
+    assert result.counts["kpi_values"] == {"added": 2, "replaced": 3}
     history = query(
         db,
         "select contract_id, revision, source_file, rows, is_current, rows_replaced from return_revisions "

@@ -57,7 +57,7 @@ def test_a_build_without_a_records_store_has_empty_record_tables(ddl, fixture_di
     assert not (tmp_path / "absent.duckdb").exists()
 
 
-def test_records_store_defaults_to_beside_the_warehouse(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+def test_records_store_of_a_warehouse_given_defaults_to_beside_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     monkeypatch.delenv("CONTRACT_MONITOR_RECORDS_DB", raising=False)
     assert settings.records_db_path(tmp_path / "w.duckdb") == tmp_path / "records.duckdb"
     monkeypatch.setenv("CONTRACT_MONITOR_RECORDS_DB", str(tmp_path / "elsewhere.duckdb"))

@@ -6,7 +6,7 @@ The order matters for what a failure leaves behind:
 2. skip files already imported (same sha256): importing the same file twice changes nothing; then
    check what the files may not do to each other or to what is known (``identity``: a comment id
    already naming another comment, two files for one contract-month) -> report, write nothing;
-3. archive the raw bytes under ``<warehouse folder>/imports/<sha256>/<name>``;
+3. archive the raw bytes under ``<records store's folder>/imports/<sha256>/<name>``;
 4. store every row with its provenance in the records store in ONE transaction
    (a killed process leaves the store as it was: DuckDB rolls back what was not committed);
 5. rebuild the warehouse from the data folder it was built from (``build_info.data_dir``),
@@ -510,7 +510,7 @@ def run(
     before = _ratings(db_path, keys)
     who = by or current_user()
     if result.files:
-        archive_dir = db_path.parent / "imports"
+        archive_dir = settings.imports_archive_dir(records_path)
         archived = {item.sha256: store.archive(archive_dir, item) for item in result.files}
         progress(f"writing {rows_text(sum(i.rows for i in result.files))} to {records_path.name} in one transaction")
         result.counts = store.write(records_path, result.files, who, archived, progress)

@@ -124,7 +124,8 @@ def reused_comment_ids(items: list[Prepared], db_path: Path, records_path: Path)
         con.register("incoming", incoming)
         used = con.execute(
             "select i.*, r.source_file as used_file, r.source_row as used_row, r.contract_id as used_contract"
-            " from incoming as i inner join raw.narrative_feedback as r using (feedback_id) order by i.file, i.row_number"
+            " from incoming as i inner join raw.narrative_feedback as r using (feedback_id)"
+            " order by i.file, i.row_number"
         ).df()
         con.unregister("incoming")
     finally:
@@ -146,8 +147,8 @@ def reused_comment_ids(items: list[Prepared], db_path: Path, records_path: Path)
                 store.register("incoming", incoming)
                 used = store.execute(
                     """
-                    select distinct on (i.file, i.row_number) i.*, r.contract_id as used_contract, r.month as used_month,
-                        r.source_file as used_file
+                    select distinct on (i.file, i.row_number) i.*, r.contract_id as used_contract,
+                        r.month as used_month, r.source_file as used_file
                     from incoming as i
                     inner join return_narrative_feedback as r using (feedback_id)
                     where r.contract_id <> i.contract_id or r.month <> i.month

@@ -151,8 +151,9 @@ def _store_table(
 ) -> int:
     """Insert one table's rows of every file of the import, in one statement: each file's rows are the
     next revision of each contract-month they cover (``identity`` refuses two files of one import for
-    the same contract-month; were they given, the later file's rows would replace the earlier's). A month of returns sent as one file
-    per provider is hundreds of files: a few statements in all, not a few per file. Returns how many
+    the same contract-month; were they given, the later file's rows would replace the earlier's). A
+    month of returns sent as one file per provider is hundreds of files: a few statements in all, not a
+    few per file. Returns how many
     stored rows of latest revisions the new rows replace."""
     target = RECORD_TABLES[table]
     selects = []

@@ -4,6 +4,8 @@ from pathlib import Path
 
 import streamlit as st
 
+from contract_monitor import page_errors
+
 st.set_page_config(page_title="Contract Monitor", page_icon=":material/handshake:", layout="wide")
 
 HERE = Path(__file__).parent
@@ -45,4 +47,7 @@ pages = {
 
 # the board view (?view=board on the Contract page) is a shared read-only link: no menu to the managers' pages
 position = "hidden" if st.query_params.get("view") == "board" else "top"
-st.navigation({section: items for section, items in pages.items() if items}, position=position).run()
+# an unexpected exception is logged with a reference, which the page shows instead of a traceback
+page_errors.run_page(
+    st.navigation({section: items for section, items in pages.items() if items}, position=position).run
+)

@@ -3,6 +3,11 @@
 A link such as ``?contract=C012&month=2026-09&domain=experience`` pasted into an e-mail must open
 the same view. A parameter that cannot be honoured never raises: it comes back as ``None`` with a
 plain-English problem that the page shows, and the page falls back to a sensible default.
+
+Anyone can write a link, so parsing is strict (months are ASCII ``YYYY-MM`` from 2000 to 2100, a
+contract must be a known id, a choice one of its allowed words, a search at most ``SEARCH_MAX_WORDS``
+words and ``SEARCH_MAX_CHARS`` characters), and a problem that quotes what the link said quotes it
+through ``quote``: as plain text, never as markdown, a link, an image or HTML.
 """
 
 from __future__ import annotations
@@ -14,8 +19,17 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from .presentation import escape_markdown
+
 DOMAINS = ("outcomes", "experience", "voice", "relationships", "cost")
-_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+VIEWS = ("board",)
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+SEARCH_MAX_WORDS, SEARCH_MAX_CHARS = 20, 200
+QUOTE_MAX_CHARS = 60
+# ASCII digits only: \d also matches other scripts' digits (fullwidth ２０２６, Arabic-Indic, ...)
+_MONTH = re.compile(r"^([0-9]{4})-([0-9]{2})$")
+# control characters (C0, DEL, C1) and the line/paragraph separators: shown as a space in a quote
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 
 @dataclass(frozen=True)
@@ -24,6 +38,18 @@ class Parsed:
 
     value: object | None
     problem: str | None = None
+
+
+def quote(raw: object, limit: int = QUOTE_MAX_CHARS) -> str:
+    """A value from the link, safe to put inside a sentence of a Streamlit markdown message: control
+    characters and line breaks become spaces, more than ``limit`` characters are cut with "…", and every
+    markdown special character is backslash-escaped (presentation.escape_markdown), so no link, image,
+    HTML, maths or emphasis survives. A hyphen is left as typed ("'2026-13'"): it is special only at the
+    start of a line (a list or a rule), and a quote is always mid-line, its line breaks removed."""
+    text = _CONTROL.sub(" ", str(raw))
+    if len(text) > limit:
+        text = text[:limit].rstrip() + "…"
+    return escape_markdown(text).replace("\\-", "-")
 
 
 def month_key(month) -> str:
@@ -44,7 +70,7 @@ def parse_contract(raw: str | None, known: Iterable[str]) -> Parsed:
         return Parsed(wanted)
     return Parsed(
         None,
-        f"The link asks for contract '{raw}', which is not in the portfolio. "
+        f"The link asks for contract '{quote(raw)}', which is not in the portfolio. "
         f"Choose one of the {len(known)} contracts below.",
     )
 
@@ -55,8 +81,16 @@ def parse_month(raw: str | None, available: Iterable | None = None) -> Parsed:
         return Parsed(None)
     match = _MONTH.match(raw.strip())
     if not match or not 1 <= int(match.group(2)) <= 12:
-        return Parsed(None, f"'{raw}' in the link is not a month. Months are written YYYY-MM, for example 2026-09.")
-    month = pd.Timestamp(dt.date(int(match.group(1)), int(match.group(2)), 1))
+        return Parsed(
+            None, f"'{quote(raw)}' in the link is not a month. Months are written YYYY-MM, for example 2026-09."
+        )
+    year = int(match.group(1))
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        return Parsed(
+            None,
+            f"'{quote(raw)}' in the link is not a reporting month: the year must be from {FIRST_YEAR} to {LAST_YEAR}.",
+        )
+    month = pd.Timestamp(dt.date(year, int(match.group(2)), 1))
     if available is None:
         return Parsed(month)
     months = sorted(pd.Timestamp(m) for m in available)
@@ -79,8 +113,32 @@ def parse_choice(raw: str | None, allowed: Iterable[str], what: str) -> Parsed:
     wanted = raw.strip().lower()
     if wanted in allowed:
         return Parsed(wanted)
-    return Parsed(None, f"'{raw}' in the link is not a {what}. Use one of: {', '.join(allowed)}.")
+    return Parsed(None, f"'{quote(raw)}' in the link is not a {what}. Use one of: {', '.join(allowed)}.")
 
 
 def parse_domain(raw: str | None) -> Parsed:
     return parse_choice(raw, DOMAINS, "scorecard domain")
+
+
+def parse_view(raw: str | None) -> Parsed:
+    """``view=board``: the Contract page's read-only board view."""
+    return parse_choice(raw, VIEWS, "view")
+
+
+def parse_search(raw: str | None) -> Parsed:
+    """A Voices search: at most ``SEARCH_MAX_WORDS`` words and ``SEARCH_MAX_CHARS`` characters. A longer
+    one is cut (``value`` is what is searched) and ``problem`` says so; control characters are spaces."""
+    if raw is None:
+        return Parsed(None)
+    text = _CONTROL.sub(" ", str(raw))
+    words = text.split()
+    cut = " ".join(words[:SEARCH_MAX_WORDS]) if len(words) > SEARCH_MAX_WORDS else text
+    if len(cut) > SEARCH_MAX_CHARS:
+        cut = cut[:SEARCH_MAX_CHARS]
+    if cut == text:
+        return Parsed(text)
+    return Parsed(
+        cut.strip(),
+        f"The search is too long, so only its start is searched: at most {SEARCH_MAX_WORDS} words and "
+        f"{SEARCH_MAX_CHARS} characters.",
+    )

@@ -35,6 +35,9 @@ from . import reuse
 INDEX_VERSION = "1"
 WORD_PATTERN = r"[\pL\pN]+"
 MAX_RUNS = 8  # sorted runs in search_postings before it is sorted again as one
+# words of a search that are looked up: each is one more INTERSECT, and a few hundred exceed DuckDB's
+# maximum tree depth (the Voices page also cuts a longer search, and says so: deeplinks.parse_search)
+MAX_WORDS = 20
 
 
 def words_sql(expression: str) -> str:
@@ -47,12 +50,13 @@ _TOKENISER_LOCK = threading.Lock()
 
 
 def words(text: str) -> list[str]:
-    """The words of a search, split exactly as the index splits display texts, in typed order."""
+    """The words of a search, split exactly as the index splits display texts, in typed order; the first
+    ``MAX_WORDS`` distinct ones."""
     if not text or not text.strip():
         return []
     with _TOKENISER_LOCK:
         found = _TOKENISER.execute(f"select regexp_extract_all(lower(?), '{WORD_PATTERN}')", [text]).fetchone()[0]
-    return list(dict.fromkeys(found))
+    return list(dict.fromkeys(found))[:MAX_WORDS]
 
 
 def _upper_bound(prefix: str) -> str | None:

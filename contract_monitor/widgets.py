@@ -53,7 +53,8 @@ def chart(fig: go.Figure, equivalent: pd.DataFrame, name: str, key: str, **plotl
 
 
 def link_problems(problems: list[str | None]) -> None:
-    """A link that asked for something we cannot show: say so plainly, then carry on."""
+    """A link that asked for something we cannot show: say so plainly, then carry on. A problem is
+    markdown in which every value quoted from the link went through ``deeplinks.quote`` (plain text)."""
     for problem in problems:
         if problem:
             st.warning(problem, icon=":material/link_off:")

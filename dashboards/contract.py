@@ -21,7 +21,8 @@ if overview.empty:
     st.stop()
 
 legend = data_access.rating_legend()
-board = st.query_params.get("view") == "board"
+view = deeplinks.parse_view(st.query_params.get("view"))
+board = view.value == "board"
 contract_ids = sorted(overview["contract_id"])
 titles = dict(zip(overview["contract_id"], overview["contract_id"] + " " + overview["title"], strict=True))
 SECTIONS = {"all": "Everything", **{c.removesuffix("_rating"): label for c, label in presentation.DOMAINS}}
@@ -72,7 +73,7 @@ with top:
         f"{row['provider']} · {row['service_area']} · {row['contracting_model']} · {row['local_authority']} · "
         f"Contract manager: {row['contract_manager']} · Unit of delivery: {row['unit_of_delivery']}"
     )
-    widgets.link_problems([contract.problem, month.problem, domain.problem])
+    widgets.link_problems([view.problem, contract.problem, month.problem, domain.problem])
     if board:
         st.info(
             "Board view: read only. People's comments appear only when they consented to share them and a "

@@ -31,12 +31,13 @@ all_months = [pd.Timestamp(m) for m in options["months"]["month"]]
 # --- the link's state --------------------------------------------------------------------------
 contract = deeplinks.parse_contract(st.query_params.get("contract"), contract_ids)
 month = deeplinks.parse_month(st.query_params.get("month"), options["months"]["month"])
-widgets.link_problems([contract.problem, month.problem])
+linked_search = deeplinks.parse_search(st.query_params.get("q"))
+widgets.link_problems([contract.problem, month.problem, linked_search.problem])
 if contract.value and st.session_state.get("_voices_contract_applied") != contract.value:
     st.session_state["voices_contracts"] = [contract.value]
     st.session_state["_voices_contract_applied"] = contract.value
 if "q" in st.query_params and "voices_search" not in st.session_state:
-    st.session_state["voices_search"] = st.query_params["q"]
+    st.session_state["voices_search"] = linked_search.value or ""
 st.session_state.setdefault("voices_chart_round", 0)
 
 
@@ -59,6 +60,11 @@ with st.container(border=True):
             "(personal details removed), never the original."
         ),
     )
+    # a search from the link or the box is bounded (deeplinks.parse_search): a longer one is cut, and said so
+    bounded = deeplinks.parse_search(search)
+    if bounded.problem:
+        st.info(bounded.problem, icon=":material/content_cut:")
+    search = bounded.value or ""
     has_themes = not options["themes"].empty
     cols = st.columns([3, 2, 2, 3, 2] if has_themes else [3, 2, 2, 3])
     chosen_contracts = cols[0].multiselect("Contract", contract_ids, format_func=titles.get, key="voices_contracts")
